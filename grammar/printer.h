@@ -1,0 +1,26 @@
+// The printer: a syntax tree in, its canonical .pkt text out. Parsing the
+// output gives the same tree back (see Dump).
+#pragma once
+
+#include <string>
+
+#include "grammar/ast.h"
+
+namespace synack::grammar {
+
+// The canonical form of a whole script: options, init command, one event per
+// line with times aligned, cleanup command. Comments are not kept.
+std::string Print(const Script& script);
+
+std::string PrintExpr(const Expr& expr);
+std::string PrintEventTime(const EventTime& time);
+std::string PrintPacket(const PacketEvent& packet);  // without the time
+std::string PrintTcpOptions(const std::vector<TcpOption>& options);
+
+// A test-only structural dump of the tree that ignores locations and
+// spelling-only details, e.g. `syscall{socket(sym{...},sym{SOCK_STREAM},
+// sym{IPPROTO_TCP})=int{3}}`. Two trees are the same when their dumps are.
+std::string Dump(const Script& script);
+std::string Dump(const Expr& expr);
+
+}  // namespace synack::grammar
