@@ -17,10 +17,4 @@ std::string PrintEventTime(const EventTime& time);
 std::string PrintPacket(const PacketEvent& packet);  // without the time
 std::string PrintTcpOptions(const std::vector<TcpOption>& options);
 
-// A test-only structural dump of the tree that ignores locations and
-// spelling-only details, e.g. `syscall{socket(sym{...},sym{SOCK_STREAM},
-// sym{IPPROTO_TCP})=int{3}}`. Two trees are the same when their dumps are.
-std::string Dump(const Script& script);
-std::string Dump(const Expr& expr);
-
 }  // namespace synack::grammar

@@ -1,0 +1,37 @@
+// Time as values: Instant and Duration, and the Clock a backend runs on.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace synack::interpreter {
+
+using Duration = std::chrono::nanoseconds;
+
+// A point on a backend's clock. Its epoch is the backend's own (CLOCK_MONOTONIC
+// for the kernel, 0 for the virtual clock); only differences mean anything.
+struct Instant {
+  Duration since_epoch{0};
+  friend auto operator<=>(const Instant&, const Instant&) = default;
+  friend Instant operator+(Instant a, Duration d) { return {a.since_epoch + d}; }
+  friend Instant operator-(Instant a, Duration d) { return {a.since_epoch - d}; }
+  friend Duration operator-(Instant a, Instant b) {
+    return a.since_epoch - b.since_epoch;
+  }
+};
+
+inline Duration Micros(int64_t us) { return std::chrono::microseconds(us); }
+inline int64_t ToMicros(Duration d) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+}
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Instant Now() = 0;
+  // Returns at `deadline` (real clock: sleeps with an absolute deadline;
+  // virtual clock: jumps there, letting timers fire on the way).
+  virtual void WaitUntil(Instant deadline) = 0;
+};
+
+}  // namespace synack::interpreter
