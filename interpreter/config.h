@@ -1,0 +1,57 @@
+// The run's settings: packetdrill's command-line flags, overridden by a
+// script's option lines, plus synack's own.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "runtime/wire/packet.h"
+
+namespace synack::interpreter {
+
+enum class IpVersion { kIpv4, kIpv6, kIpv4MappedIpv6 };
+
+// Addresses and ports as the stack under test sees them. For
+// kIpv4MappedIpv6 the sockets are AF_INET6 with ::ffff:a.b.c.d addresses and
+// the packets on the wire are IPv4.
+struct NetConfig {
+  IpVersion ip_version = IpVersion::kIpv4;
+  wire::IpAddress local_ip;    // the stack's address (on tun0)
+  wire::IpAddress remote_ip;   // the script's side
+  wire::IpAddress gateway_ip;
+  wire::IpAddress netmask_ip;  // IPv4 only
+  int prefix_len = 16;         // IPv6 only (and derived from netmask for IPv4)
+  int mtu = 1500;
+  uint16_t bind_port = 8080;
+  uint16_t connect_port = 8080;
+
+  // The socket address family scripts' sockets use.
+  int socket_family() const;
+  // The IP version of packets on the wire: AF_INET or AF_INET6.
+  int wire_family() const;
+};
+
+struct RunConfig {
+  NetConfig net;
+  int64_t tolerance_usecs = 4000;
+  double tolerance_percent = 12.5;
+  int64_t tcp_ts_tick_usecs = 0;  // 0: outbound TS val is not checked
+  bool tcp_ts_ecr_scaled = false;
+  bool strict_segments = false;
+  std::map<std::string, std::string> defines;  // -D NAME=value
+  bool verbose = false;
+  std::string pcap_path;  // --pcap=FILE; empty: none
+};
+
+// Sets `config` from one flag as on packetdrill's command line or a script's
+// option line (`name` without the leading `--`). Returns an error message,
+// empty on success: unknown flag, bad value.
+std::string ApplyOption(RunConfig& config, const std::string& name,
+                        const std::string& value);
+
+// packetdrill's defaults for an IP version (addresses, mtu), applied before
+// any flag.
+RunConfig DefaultConfig(IpVersion version);
+
+}  // namespace synack::interpreter

@@ -1,0 +1,66 @@
+// The connections a script talks about, and the translation between the
+// script's view of a packet (ports implied, sequence numbers relative to each
+// side's ISN, timestamps as written) and the live packet on the wire.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "interpreter/config.h"
+#include "runtime/wire/packet.h"
+
+namespace synack::interpreter {
+
+// The outcome of matching one live outbound packet against the script.
+struct MatchResult {
+  bool ok = false;
+  // On mismatch: the field that differs and how, e.g.
+  //   "ack: expected 1001, actual 1 (live 3735928560)"
+  std::string difference;
+};
+
+class Flows {
+ public:
+  explicit Flows(const NetConfig& net);
+  ~Flows();
+  Flows(const Flows&) = delete;
+  Flows& operator=(const Flows&) = delete;
+
+  // Facts from the system calls, so packets without `sport>dport` find their
+  // connection: the script's socket was bound to / listens on `local_port`,
+  // or connects to `remote_port` on the remote address.
+  void OnBind(uint16_t local_port);
+  void OnListen(uint16_t local_port);
+  void OnConnect(uint16_t remote_port);
+
+  // The live packet for an inbound (`<`) script packet. On error (no flow to
+  // send it on, a sequence number for a flow whose ISN is unknown, ...)
+  // returns nullopt and sets *error.
+  std::optional<wire::Packet> BuildInbound(const grammar::PacketEvent& packet,
+                                           std::string* error);
+
+  // Whether a live packet the stack sent belongs to the script's traffic at
+  // all (TCP/UDP/ICMP between local and remote addresses). Others (IPv6
+  // neighbour discovery, MLD, ...) are ignored by the interpreter.
+  bool IsScriptTraffic(const wire::Packet& live) const;
+
+  // Matches a live outbound packet against an outbound (`>`) script packet,
+  // learning the stack's ISN and timestamp offset from it when it is the
+  // first of its flow.
+  MatchResult MatchOutbound(const grammar::PacketEvent& expected,
+                            const wire::Packet& live);
+
+  // The script-relative rendering of a live packet ("> S. 0:0(0) ack 1 ...")
+  // for diagnostics, using what is known of its flow.
+  std::string Describe(const wire::Packet& live) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace synack::interpreter
