@@ -1,0 +1,142 @@
+// Parsing of synack's command line: `synack COMMAND [OPTIONS] FILE...`.
+#include "cli/command_line.h"
+
+#include <cstdlib>
+#include <set>
+
+namespace synack::cli {
+
+namespace {
+
+using interpreter::IpVersion;
+
+const std::set<std::string>& Commands() {
+  static const std::set<std::string> kCommands = {"check", "fmt", "run",
+                                                  "help", "version"};
+  return kCommands;
+}
+
+// Splits `NAME=value` of a -D; false when there is no name.
+bool AddDefine(const std::string& text, grammar::Defines& defines) {
+  const size_t eq = text.find('=');
+  const std::string name = text.substr(0, eq);
+  if (name.empty()) return false;
+  defines[name] = eq == std::string::npos ? "" : text.substr(eq + 1);
+  return true;
+}
+
+bool ParseSeconds(const std::string& text, double* seconds) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(value > 0)) return false;
+  *seconds = value;
+  return true;
+}
+
+}  // namespace
+
+ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
+  CommandLine cl;
+  size_t i = 0;
+  auto usage = [](std::string message) {
+    return ParsedCommandLine{std::nullopt, std::move(message)};
+  };
+
+  if (args.empty()) return usage("no command given (try 'synack --help')");
+  if (args[0] == "--help" || args[0] == "-h") {
+    cl.command = "help";
+    return {cl, ""};
+  }
+  if (args[0] == "--version") {
+    cl.command = "version";
+    return {cl, ""};
+  }
+  if (!Commands().count(args[0])) {
+    return usage("unknown command '" + args[0] +
+                 "' (commands: check, fmt, run, help)");
+  }
+  cl.command = args[i++];
+
+  if (cl.command == "help") {
+    if (i < args.size()) cl.help_topic = args[i++];
+    if (i < args.size()) return usage("help takes at most one command name");
+    if (!cl.help_topic.empty() && !Commands().count(cl.help_topic)) {
+      return usage("no help for unknown command '" + cl.help_topic + "'");
+    }
+    return {cl, ""};
+  }
+
+  bool only_files = false;
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto next_value = [&](std::string* value) {
+      if (i + 1 >= args.size()) return false;
+      *value = args[++i];
+      return true;
+    };
+    if (only_files || arg.empty() || arg[0] != '-' || arg == "-") {
+      cl.files.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      only_files = true;
+    } else if (arg == "-h" || arg == "--help") {
+      cl.help_topic = cl.command;
+      cl.command = "help";
+      return {cl, ""};
+    } else if (arg == "-v" || arg == "--verbose") {
+      cl.verbose = true;
+    } else if (arg == "-D" || arg == "--define") {
+      std::string value;
+      if (!next_value(&value) || !AddDefine(value, cl.defines)) {
+        return usage(arg + " needs NAME=value");
+      }
+    } else if (arg.rfind("-D", 0) == 0 && arg.size() > 2 && arg[1] == 'D') {
+      if (!AddDefine(arg.substr(2), cl.defines)) {
+        return usage("-D needs NAME=value");
+      }
+    } else if (arg.rfind("--define=", 0) == 0) {
+      if (!AddDefine(arg.substr(9), cl.defines)) {
+        return usage("--define needs NAME=value");
+      }
+    } else if (cl.command == "fmt" && arg == "-w") {
+      cl.fmt_in_place = true;
+    } else if (cl.command != "run") {
+      return usage("unknown option '" + arg + "' for '" + cl.command +
+                   "' (see 'synack help " + cl.command + "')");
+    } else if (arg == "-4") {
+      cl.variants.push_back(IpVersion::kIpv4);
+    } else if (arg == "-6") {
+      cl.variants.push_back(IpVersion::kIpv6);
+    } else if (arg == "--ipv4-mapped") {
+      cl.variants.push_back(IpVersion::kIpv4MappedIpv6);
+    } else if (arg.rfind("--pcap=", 0) == 0) {
+      cl.pcap_path = arg.substr(7);
+      if (cl.pcap_path.empty()) return usage("--pcap needs a file name");
+    } else if (arg.rfind("--timeout=", 0) == 0) {
+      if (!ParseSeconds(arg.substr(10), &cl.timeout_seconds)) {
+        return usage("--timeout needs a positive number of seconds, found '" +
+                     arg.substr(10) + "'");
+      }
+    } else if (arg.rfind("--", 0) == 0) {
+      // One of packetdrill's flags; its value is checked when applied.
+      const size_t eq = arg.find('=');
+      const std::string name = arg.substr(2, eq - 2);
+      if (!grammar::IsKnownOption(name)) {
+        return usage("unknown option '--" + name +
+                     "' (see 'synack help run')");
+      }
+      cl.flags.emplace_back(name,
+                            eq == std::string::npos ? "" : arg.substr(eq + 1));
+    } else {
+      return usage("unknown option '" + arg + "' (see 'synack help " +
+                   cl.command + "')");
+    }
+  }
+  if (cl.files.empty()) {
+    return usage("'" + cl.command + "' needs at least one file");
+  }
+  return {cl, ""};
+}
+
+}  // namespace synack::cli

@@ -1,0 +1,40 @@
+// The synack command line: subcommand, files and flags, parsed without
+// side effects so it can be tested.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "grammar/checker.h"
+#include "interpreter/config.h"
+
+namespace synack::cli {
+
+struct CommandLine {
+  std::string command;  // "check", "fmt", "run", "help", "version"
+  std::string help_topic;  // for "help COMMAND"
+  std::vector<std::string> files;
+
+  // packetdrill's flags (`--name=value`), in order, applied after the
+  // variant's defaults and the script's own option lines.
+  std::vector<std::pair<std::string, std::string>> flags;
+  grammar::Defines defines;  // -D NAME=value, --define NAME=value
+
+  // -4, -6, --ipv4-mapped; empty: chosen from each script's name.
+  std::vector<interpreter::IpVersion> variants;
+  bool verbose = false;
+  std::string pcap_path;     // run: --pcap=FILE
+  double timeout_seconds = 300;  // run: per script and variant
+  bool fmt_in_place = false;     // fmt: -w
+};
+
+struct ParsedCommandLine {
+  std::optional<CommandLine> command_line;
+  std::string error;  // usage error, for exit status 2
+};
+
+ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args);
+
+}  // namespace synack::cli

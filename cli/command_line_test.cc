@@ -1,0 +1,109 @@
+// Tests for synack's command-line parsing and the variant rules.
+#include "cli/command_line.h"
+
+#include <gtest/gtest.h>
+
+#include "cli/help.h"
+#include "cli/variants.h"
+
+namespace synack::cli {
+namespace {
+
+using interpreter::IpVersion;
+
+CommandLine MustParse(const std::vector<std::string>& args) {
+  ParsedCommandLine parsed = ParseCommandLine(args);
+  EXPECT_EQ("", parsed.error);
+  return parsed.command_line.value_or(CommandLine{});
+}
+
+TEST(CommandLineTest, RunWithPacketdrillFlagsAndDefines) {
+  CommandLine cl = MustParse({"run", "--tolerance_usecs=10000", "-D",
+                              "TFO_COOKIE=abcd", "-DX=1", "--define=Y=2", "-4",
+                              "--ipv4-mapped", "--pcap=out.pcap",
+                              "--timeout=12.5", "a.pkt", "dir"});
+  EXPECT_EQ("run", cl.command);
+  ASSERT_EQ(1u, cl.flags.size());
+  EXPECT_EQ("tolerance_usecs", cl.flags[0].first);
+  EXPECT_EQ("10000", cl.flags[0].second);
+  EXPECT_EQ("abcd", cl.defines["TFO_COOKIE"]);
+  EXPECT_EQ("1", cl.defines["X"]);
+  EXPECT_EQ("2", cl.defines["Y"]);
+  EXPECT_EQ((std::vector<IpVersion>{IpVersion::kIpv4,
+                                    IpVersion::kIpv4MappedIpv6}),
+            cl.variants);
+  EXPECT_EQ("out.pcap", cl.pcap_path);
+  EXPECT_DOUBLE_EQ(12.5, cl.timeout_seconds);
+  EXPECT_EQ((std::vector<std::string>{"a.pkt", "dir"}), cl.files);
+}
+
+TEST(CommandLineTest, HelpForms) {
+  EXPECT_EQ("help", MustParse({"--help"}).command);
+  EXPECT_EQ("", MustParse({"--help"}).help_topic);
+  EXPECT_EQ("run", MustParse({"help", "run"}).help_topic);
+  CommandLine cl = MustParse({"check", "--help"});
+  EXPECT_EQ("help", cl.command);
+  EXPECT_EQ("check", cl.help_topic);
+  EXPECT_EQ("version", MustParse({"--version"}).command);
+}
+
+TEST(CommandLineTest, UsageErrors) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  } cases[] = {
+      {{}, "no command given (try 'synack --help')"},
+      {{"frob"}, "unknown command 'frob' (commands: check, fmt, run, help)"},
+      {{"check"}, "'check' needs at least one file"},
+      {{"run", "--no_such_flag=1", "a.pkt"},
+       "unknown option '--no_such_flag' (see 'synack help run')"},
+      {{"check", "-4", "a.pkt"},
+       "unknown option '-4' for 'check' (see 'synack help check')"},
+      {{"run", "-D"}, "-D needs NAME=value"},
+      {{"run", "-D", "=3", "a.pkt"}, "-D needs NAME=value"},
+      {{"run", "--timeout=soon", "a.pkt"},
+       "--timeout needs a positive number of seconds, found 'soon'"},
+      {{"run", "--pcap=", "a.pkt"}, "--pcap needs a file name"},
+      {{"help", "frob"}, "no help for unknown command 'frob'"},
+      {{"help", "run", "check"}, "help takes at most one command name"},
+  };
+  for (const Case& c : cases) {
+    ParsedCommandLine parsed = ParseCommandLine(c.args);
+    EXPECT_FALSE(parsed.command_line.has_value());
+    EXPECT_EQ(c.error, parsed.error);
+  }
+}
+
+TEST(CommandLineTest, DoubleDashEndsOptions) {
+  CommandLine cl = MustParse({"check", "--", "-odd.pkt"});
+  EXPECT_EQ((std::vector<std::string>{"-odd.pkt"}), cl.files);
+}
+
+TEST(VariantsTest, ScriptNameRule) {
+  using V = std::vector<IpVersion>;
+  EXPECT_EQ((V{IpVersion::kIpv6}), VariantsForScript("mtu_probe/basic-v6.pkt"));
+  EXPECT_EQ((V{IpVersion::kIpv4, IpVersion::kIpv4MappedIpv6}),
+            VariantsForScript("mtu_probe/basic-v4.pkt"));
+  EXPECT_EQ((V{IpVersion::kIpv4, IpVersion::kIpv6, IpVersion::kIpv4MappedIpv6}),
+            VariantsForScript("close/close-on-syn-sent.pkt"));
+}
+
+TEST(VariantsTest, RunnerDefaultsDifferByFamily) {
+  EXPECT_EQ("SOL_IP", RunnerDefaults(IpVersion::kIpv4).defines["CMSG_LEVEL_IP"]);
+  EXPECT_EQ("SOL_IPV6",
+            RunnerDefaults(IpVersion::kIpv4MappedIpv6).defines["CMSG_LEVEL_IP"]);
+  EXPECT_EQ("IPV6_RECVERR",
+            RunnerDefaults(IpVersion::kIpv6).defines["CMSG_TYPE_RECVERR"]);
+}
+
+TEST(HelpTest, EveryCommandHasAPageThatNamesIt) {
+  for (const char* command : {"check", "fmt", "run", "help"}) {
+    EXPECT_NE(std::string::npos,
+              HelpText(command).find(std::string("synack ") + command))
+        << command;
+  }
+  EXPECT_NE(std::string::npos, HelpText("").find("Commands:"));
+}
+
+}  // namespace
+}  // namespace synack::cli

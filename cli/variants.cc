@@ -1,0 +1,74 @@
+// packetdrill's IP variants: the script-name rule and the runner's per-variant
+// flags (addresses, MTU, TFO cookies and cmsg symbols).
+#include "cli/variants.h"
+
+namespace synack::cli {
+
+using interpreter::IpVersion;
+
+namespace {
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::vector<IpVersion> VariantsForScript(const std::string& path) {
+  if (EndsWith(path, "v6.pkt")) return {IpVersion::kIpv6};
+  if (EndsWith(path, "v4.pkt")) {
+    return {IpVersion::kIpv4, IpVersion::kIpv4MappedIpv6};
+  }
+  return {IpVersion::kIpv4, IpVersion::kIpv6, IpVersion::kIpv4MappedIpv6};
+}
+
+const char* VariantName(IpVersion version) {
+  switch (version) {
+    case IpVersion::kIpv4:
+      return "ipv4";
+    case IpVersion::kIpv6:
+      return "ipv6";
+    case IpVersion::kIpv4MappedIpv6:
+      return "ipv4-mapped-ipv6";
+  }
+  return "?";
+}
+
+VariantDefaults RunnerDefaults(IpVersion version) {
+  // The TFO cookies are what the kernel computes for these addresses with the
+  // key that the corpus's defaults.sh installs; the cmsg symbols name the
+  // level and type of IP_RECVERR for the socket family.
+  switch (version) {
+    case IpVersion::kIpv4:
+      return {{{"ip_version", "ipv4"},
+               {"local_ip", "192.168.0.2"},
+               {"gateway_ip", "192.168.0.1"},
+               {"netmask_ip", "255.255.0.0"},
+               {"remote_ip", "192.0.2.1"}},
+              {{"TFO_COOKIE", "de4f234f0f433a55"},
+               {"CMSG_LEVEL_IP", "SOL_IP"},
+               {"CMSG_TYPE_RECVERR", "IP_RECVERR"}}};
+    case IpVersion::kIpv6:
+      return {{{"ip_version", "ipv6"},
+               {"mtu", "1520"},
+               {"local_ip", "fd3d:fa7b:d17d::0"},
+               {"gateway_ip", "fd3d:fa7b:d17d:8888::0"},
+               {"remote_ip", "2001:DB8::1"}},
+              {{"TFO_COOKIE", "6aa6ae70c288023b"},
+               {"CMSG_LEVEL_IP", "SOL_IPV6"},
+               {"CMSG_TYPE_RECVERR", "IPV6_RECVERR"}}};
+    case IpVersion::kIpv4MappedIpv6:
+      return {{{"ip_version", "ipv4-mapped-ipv6"},
+               {"local_ip", "192.168.0.2"},
+               {"gateway_ip", "192.168.0.1"},
+               {"netmask_ip", "255.255.0.0"},
+               {"remote_ip", "192.0.2.1"}},
+              {{"TFO_COOKIE", "de4f234f0f433a55"},
+               {"CMSG_LEVEL_IP", "SOL_IPV6"},
+               {"CMSG_TYPE_RECVERR", "IPV6_RECVERR"}}};
+  }
+  return {};
+}
+
+}  // namespace synack::cli

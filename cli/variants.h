@@ -1,0 +1,28 @@
+// packetdrill's IP variants as its runner (run_all.py) runs them: which
+// variants a script runs in, and the addresses and -D symbols each one uses.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "grammar/checker.h"
+#include "interpreter/config.h"
+
+namespace synack::cli {
+
+// ipv4 and ipv4-mapped-ipv6 for names ending `v4.pkt`, ipv6 for `v6.pkt`,
+// all three otherwise.
+std::vector<interpreter::IpVersion> VariantsForScript(const std::string& path);
+
+const char* VariantName(interpreter::IpVersion version);
+
+struct VariantDefaults {
+  std::vector<std::pair<std::string, std::string>> flags;
+  grammar::Defines defines;
+};
+
+// The flags and -D symbols packetdrill's runner passes for `version`.
+VariantDefaults RunnerDefaults(interpreter::IpVersion version);
+
+}  // namespace synack::cli
