@@ -58,16 +58,23 @@ struct TcpHeader {
   uint16_t window = 0;
   uint16_t urgent = 0;
   std::vector<TcpOption> options;  // in wire order, padding NOP/EOL included
+  friend bool operator==(const TcpHeader&, const TcpHeader&) = default;
 };
 
 struct UdpHeader {
   uint16_t src_port = 0, dst_port = 0;
+  friend bool operator==(const UdpHeader&, const UdpHeader&) = default;
 };
 
 struct IcmpHeader {
   uint8_t type = 0, code = 0;
   uint32_t rest = 0;  // the 4 bytes after the checksum (MTU, id/seq, ...)
-  std::vector<uint8_t> quoted;  // the offending packet's headers, if any
+  // The offending packet's headers, if any. Build sends `quoted` and then
+  // Packet::payload as the ICMP body; Parse puts the body of an error
+  // message (one that quotes) here and that of any other type (echo data)
+  // in Packet::payload.
+  std::vector<uint8_t> quoted;
+  friend bool operator==(const IcmpHeader&, const IcmpHeader&) = default;
 };
 
 struct Packet {
@@ -77,9 +84,13 @@ struct Packet {
   uint8_t ttl = 64;         // IPv4 TTL / IPv6 hop limit
   uint16_t ip_id = 0;       // IPv4 only
   bool dont_fragment = false;  // IPv4 only
+  // Set by Parse. Build derives the protocol from `l4` and the address
+  // family instead of reading this.
   uint8_t protocol = ip_proto::kTcp;
   std::variant<TcpHeader, UdpHeader, IcmpHeader> l4;
   std::vector<uint8_t> payload;
+
+  friend bool operator==(const Packet&, const Packet&) = default;
 
   bool is_ipv6() const { return src.family != 2 /* AF_INET */; }
   const TcpHeader* tcp() const { return std::get_if<TcpHeader>(&l4); }
@@ -87,8 +98,8 @@ struct Packet {
 };
 
 // Serializes `packet` with libnet (build-only mode), all checksums filled in.
-// Fails (empty optional + message) only on impossible input, e.g. options
-// longer than 40 bytes.
+// Fails (`error` set, no bytes) only on impossible input, e.g. options
+// longer than 40 bytes or mixed address families.
 struct BuildResult {
   std::vector<uint8_t> bytes;
   std::string error;
@@ -98,7 +109,8 @@ BuildResult Build(const Packet& packet);
 
 // Parses a raw IPv4/IPv6 datagram (as read from a TUN device without packet
 // information). `error` names what is malformed; checksums are verified and a
-// bad one is an error.
+// bad one is an error. IPv4 options and IPv6 hop-by-hop, routing and
+// destination-options headers are skipped; a fragment is an error.
 struct ParseResult {
   std::optional<Packet> packet;
   std::string error;
@@ -107,7 +119,11 @@ ParseResult Parse(std::span<const uint8_t> bytes);
 
 // tcpdump-like one-line text with absolute numbers, e.g.
 //   192.168.0.1:8080 > 192.0.2.1:40000 S. 3735928559:3735928559(0) ack 1 win 65535 <mss 1460,nop,wscale 8>
+// IPv6 endpoints are bracketed: [fd3d::1]:8080. IP info that is set (ECN
+// codepoint or TOS, IPv6 flow label) follows at the end: ` (ect0)`.
 std::string Format(const Packet& packet);
+// The option list in script spelling, brackets included:
+// `<mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 8>`.
 std::string FormatTcpOptions(const std::vector<TcpOption>& options);
 
 }  // namespace synack::wire
