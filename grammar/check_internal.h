@@ -25,8 +25,8 @@ class Reporter {
  private:
   void Add(Severity severity, Location loc, std::string message,
            std::string hint) {
-    out_->push_back(Diagnostic{severity, loc, std::move(message),
-                               std::move(hint)});
+    out_->push_back(
+        Diagnostic{severity, loc, std::move(message), std::move(hint)});
   }
   std::vector<Diagnostic>* out_;
 };

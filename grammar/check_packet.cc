@@ -21,21 +21,22 @@ std::string Range(uint32_t start, uint32_t end) {
   return std::to_string(start) + ":" + std::to_string(end);
 }
 
-// `start:end(length)`: the range must not run backwards and must hold
-// exactly `length` bytes.
+// `start:end(length)`: the range must hold exactly `length` bytes. Sequence
+// space wraps at 2^32, so `4294967000:704(1000)` is fine; a range that runs
+// backwards without wrapping to its length is a typo.
 void CheckSequence(uint32_t start, uint32_t end, uint32_t length, Location at,
                    Reporter& reporter) {
+  const uint32_t span = end - start;
+  if (span == length) return;
   if (end < start) {
-    reporter.Error(at, "sequence range " + Range(start, end) +
-                           " ends before it starts");
+    reporter.Error(
+        at, "sequence range " + Range(start, end) + " ends before it starts");
     return;
   }
-  if (end - start != length) {
-    reporter.Error(at, "sequence range " + Range(start, end) + " holds " +
-                           std::to_string(end - start) +
-                           " bytes, but the payload length is " +
-                           std::to_string(length));
-  }
+  reporter.Error(at, "sequence range " + Range(start, end) + " holds " +
+                         std::to_string(span) +
+                         " bytes, but the payload length is " +
+                         std::to_string(length));
 }
 
 bool IsHex(std::string_view text) {
@@ -65,27 +66,28 @@ std::string Unquote(const std::string& value) {
 
 // An md5 digest or a Fast Open cookie: hex bytes, or a `-D` name that
 // stands for them (`FOEXP TFO_COOKIE`).
-void CheckHexBlob(TcpOption& option, const char* what, const Defines& defines,
+// Returns whether it is whole hex bytes.
+bool CheckHexBlob(TcpOption& option, const char* what, const Defines& defines,
                   Reporter& reporter) {
   if (auto it = defines.find(option.hex); it != defines.end()) {
     option.hex = Unquote(it->second);
   }
   if (IsHex(option.hex)) {
-    if (option.hex.size() % 2 != 0) {
-      reporter.Error(option.loc, std::string(what) + " '" + option.hex +
-                                     "' has an odd number of hex digits");
-    }
-    return;
+    if (option.hex.size() % 2 == 0) return true;
+    reporter.Error(option.loc, std::string(what) + " '" + option.hex +
+                                   "' has an odd number of hex digits");
+    return false;
   }
   if (LooksLikeName(option.hex)) {
-    reporter.Error(option.loc, "unknown symbol '" + option.hex + "'",
-                   ClosestName(option.hex, DefineNames(defines)).empty()
-                       ? "define it: -D " + option.hex + "=<hex bytes>"
-                       : DidYouMean(option.hex, DefineNames(defines)));
+    std::string hint = DidYouMean(option.hex, DefineNames(defines));
+    reporter.Error(
+        option.loc, "unknown symbol '" + option.hex + "'",
+        hint.empty() ? "define it: -D " + option.hex + "=<hex bytes>" : hint);
   } else {
     reporter.Error(option.loc, std::string(what) + " '" + option.hex +
                                    "' is not a hex string");
   }
+  return false;
 }
 
 // Bytes the option takes on the wire (RFC 793, 7323, 2018, 2385, 7413).
@@ -139,8 +141,8 @@ void CheckTcpOption(TcpOption& option, const Defines& defines,
       }
       break;
     case Kind::kMd5:
-      CheckHexBlob(option, "md5 digest", defines, reporter);
-      if (IsHex(option.hex) && option.hex.size() != 32) {
+      if (CheckHexBlob(option, "md5 digest", defines, reporter) &&
+          option.hex.size() != 32) {
         reporter.Error(option.loc,
                        "md5 digest '" + option.hex + "' has " +
                            std::to_string(option.hex.size()) +
@@ -157,8 +159,7 @@ void CheckTcpOption(TcpOption& option, const Defines& defines,
     case Kind::kEol:
     case Kind::kSackOk:
     case Kind::kTimestamp:
-    case Kind::kGeneric:
-      break;
+    case Kind::kGeneric: break;
   }
 }
 
@@ -166,10 +167,11 @@ void CheckTcp(TcpPacket& tcp, Direction direction, Location at,
               const Defines& defines, Reporter& reporter) {
   CheckSequence(tcp.seq_start, tcp.seq_end, tcp.payload_len, at, reporter);
   if (tcp.window && *tcp.window > 65535) {
-    reporter.Error(at, "window " + std::to_string(*tcp.window) +
-                           " does not fit in 16 bits",
-                   "a scaled window is written unscaled: the header carries "
-                   "the shifted value");
+    reporter.Error(
+        at,
+        "window " + std::to_string(*tcp.window) + " does not fit in 16 bits",
+        "a scaled window is written unscaled: the header carries "
+        "the shifted value");
   }
   if (tcp.urgent && *tcp.urgent > 65535) {
     reporter.Error(at, "urgent pointer " + std::to_string(*tcp.urgent) +
@@ -209,8 +211,9 @@ void CheckIcmp(IcmpPacket& icmp, Location at, const Defines& defines,
     reporter.Warning(at, "unknown ICMP code '" + icmp.code + "'",
                      hint.empty() ? "use a code name or code_N" : hint);
   }
-  if (icmp.mtu && !(icmp.type == "packet_too_big" ||
-                    (icmp.type == "unreachable" && icmp.code == "frag_needed"))) {
+  if (icmp.mtu &&
+      !(icmp.type == "packet_too_big" ||
+        (icmp.type == "unreachable" && icmp.code == "frag_needed"))) {
     reporter.Error(at,
                    "'mtu' belongs only to 'unreachable frag_needed' and "
                    "'packet_too_big'");
@@ -246,14 +249,13 @@ void CheckEncapsulation(const Encapsulation& encap, Location at,
       family = AF_INET6;
       version = "IPv6";
       break;
-    default:
-      return;
+    default: return;
   }
   unsigned char buffer[16];
   for (const std::string* address : {&encap.src, &encap.dst}) {
     if (inet_pton(family, address->c_str(), buffer) != 1) {
-      reporter.Error(at, "'" + *address + "' is not an " + version +
-                             " address");
+      reporter.Error(at,
+                     "'" + *address + "' is not an " + version + " address");
     }
   }
 }

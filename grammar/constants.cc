@@ -108,6 +108,7 @@ struct Constant {
 
 // Grouped by header; within a group the names scripts use most come first,
 // so a "did you mean" tie goes to the likelier name.
+// clang-format off
 constexpr Constant kConstants[] = {
     // <sys/socket.h>: families, types, levels.
     C(AF_INET), C(AF_INET6), C(AF_UNSPEC), C(AF_UNIX), C(AF_LOCAL),
@@ -220,6 +221,7 @@ constexpr Constant kConstants[] = {
     // A null pointer argument: recv(4, NULL, 1000, 0).
     Constant{"NULL", 0},
 };
+// clang-format on
 
 #undef C
 

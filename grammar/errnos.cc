@@ -20,6 +20,7 @@ struct ErrnoName {
 #define E(name) ErrnoName{#name, name}
 
 // The names sockets return come first, so a hint prefers them on a tie.
+// clang-format off
 constexpr ErrnoName kErrnos[] = {
     E(EAGAIN),
     E(EINPROGRESS),
@@ -156,6 +157,7 @@ constexpr ErrnoName kErrnos[] = {
     E(EDEADLOCK),
     E(ENOTSUP),
 };
+// clang-format on
 
 #undef E
 
@@ -164,7 +166,9 @@ constexpr ErrnoName kErrnos[] = {
 std::optional<int> LookupErrno(const std::string& name) {
   static const std::map<std::string_view, int> by_name = [] {
     std::map<std::string_view, int> table;
-    for (const ErrnoName& entry : kErrnos) table.emplace(entry.name, entry.value);
+    for (const ErrnoName& entry : kErrnos) {
+      table.emplace(entry.name, entry.value);
+    }
     return table;
   }();
   auto it = by_name.find(name);

@@ -10,24 +10,43 @@ namespace synack::grammar {
 namespace {
 
 constexpr std::string_view kTypes[] = {
-    "unreachable",       "packet_too_big",       "time_exceeded",
-    "parameter_problem", "echo_request",         "echo_reply",
-    "source_quench",     "redirect",             "timestamp_request",
-    "timestamp_reply",   "information_request",  "information_reply",
+    "unreachable",          "packet_too_big",
+    "time_exceeded",        "parameter_problem",
+    "echo_request",         "echo_reply",
+    "source_quench",        "redirect",
+    "timestamp_request",    "timestamp_reply",
+    "information_request",  "information_reply",
     "address_mask_request", "address_mask_reply",
 };
 
 constexpr std::string_view kCodes[] = {
     // ICMPv4 destination unreachable.
-    "net_unreachable", "host_unreachable", "protocol_unreachable",
-    "port_unreachable", "frag_needed", "source_route_failed", "net_unknown",
-    "host_unknown", "source_host_isolated", "net_prohibited",
-    "host_prohibited", "net_unreachable_for_tos", "host_unreachable_for_tos",
-    "packet_filtered", "precedence_violation", "precedence_cutoff",
+    "net_unreachable",
+    "host_unreachable",
+    "protocol_unreachable",
+    "port_unreachable",
+    "frag_needed",
+    "source_route_failed",
+    "net_unknown",
+    "host_unknown",
+    "source_host_isolated",
+    "net_prohibited",
+    "host_prohibited",
+    "net_unreachable_for_tos",
+    "host_unreachable_for_tos",
+    "packet_filtered",
+    "precedence_violation",
+    "precedence_cutoff",
     // ICMPv6 destination unreachable, time exceeded, parameter problem.
-    "no_route", "admin_prohibited", "not_neighbour", "address_unreachable",
-    "exceeded_hop_limit", "exceeded_frag_time", "header_field",
-    "unknown_next_header", "unknown_option",
+    "no_route",
+    "admin_prohibited",
+    "not_neighbour",
+    "address_unreachable",
+    "exceeded_hop_limit",
+    "exceeded_frag_time",
+    "header_field",
+    "unknown_next_header",
+    "unknown_option",
 };
 
 // `type_3`, `code_4`: a number in tcpdump's notation, for values without a

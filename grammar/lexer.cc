@@ -199,7 +199,8 @@ Token Lexer::Next(LexMode mode) {
       if (byte >= 0x80) {
         // One error for a whole UTF-8 sequence, not one per byte.
         Advance();
-        while (!AtEnd() && (static_cast<unsigned char>(Peek()) & 0xC0) == 0x80) {
+        while (!AtEnd() &&
+               (static_cast<unsigned char>(Peek()) & 0xC0) == 0x80) {
           Advance();
         }
         char buffer[8];
@@ -409,8 +410,7 @@ Token Lexer::LexSpecial(LexMode mode) {
   Location start_loc = Here();
   Token none;  // kind kEnd: "nothing matched"
   switch (mode) {
-    case LexMode::kNormal:
-      return none;
+    case LexMode::kNormal: return none;
     case LexMode::kHexBlob: {
       while (IsAlnum(Peek())) Advance();
       if (pos_ == start) return none;

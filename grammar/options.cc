@@ -168,8 +168,7 @@ void CheckOptionLine(const OptionLine& option, Reporter& reporter) {
   const std::string found = ", found '" + value + "'";
   switch (spec->kind) {
     case ValueKind::kNone:
-    case ValueKind::kText:
-      break;
+    case ValueKind::kText: break;
     case ValueKind::kInteger: {
       int64_t number = 0;
       if (!ParseInteger(value, &number)) {
@@ -196,15 +195,16 @@ void CheckOptionLine(const OptionLine& option, Reporter& reporter) {
       break;
     case ValueKind::kAddress:
       if (spec->prefix ? !IsAddressWithPrefix(value) : !IsAddress(value)) {
-        reporter.Error(at, "option '" + flag +
-                               "' needs an IPv4 or IPv6 address" + found);
+        reporter.Error(
+            at, "option '" + flag + "' needs an IPv4 or IPv6 address" + found);
       }
       break;
     case ValueKind::kNonFatal:
       if (!IsNonFatalList(value)) {
         reporter.Error(at, "option '" + flag +
                                "' takes a comma-separated list of 'packet' "
-                               "and 'syscall'" + found);
+                               "and 'syscall'" +
+                               found);
       }
       break;
   }

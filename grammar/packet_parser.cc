@@ -18,8 +18,8 @@ constexpr uint64_t kFlowLabelMax = 0xfffff;  // 20 bits
 
 const std::vector<std::string_view>& TcpOptionNames() {
   static const std::vector<std::string_view> kNames = {
-      "nop", "eol", "mss", "wscale", "sackOK", "sack",
-      "TS",  "md5", "FO",  "FOEXP"};
+      "nop",  "eol", "mss", "wscale", "sackOK",
+      "sack", "TS",  "md5", "FO",     "FOEXP"};
   return kNames;
 }
 
@@ -65,8 +65,7 @@ bool Parser::ParsePacket(PacketEvent* packet) {
       At(TokenKind::kLess) ? Direction::kInbound : Direction::kOutbound;
   Advance();
 
-  while (AtWord("ipv4") || AtWord("ipv6") || AtWord("gre") ||
-         AtWord("mpls")) {
+  while (AtWord("ipv4") || AtWord("ipv6") || AtWord("gre") || AtWord("mpls")) {
     Encapsulation encapsulation;
     if (!ParseEncapsulation(&encapsulation)) return false;
     packet->encapsulations.push_back(std::move(encapsulation));
@@ -82,7 +81,10 @@ bool Parser::ParsePacket(PacketEvent* packet) {
     Advance();
     if (At(TokenKind::kInteger)) {
       PortInfo ports;
-      if (!ParsePortInfo(&ports)) return false;
+      if (!ParsePortInfo("a UDP packet reads 'udp [sport>dport] (length)'",
+                         &ports)) {
+        return false;
+      }
       packet->ports = ports;
     }
     UdpPacket udp;
@@ -96,7 +98,10 @@ bool Parser::ParsePacket(PacketEvent* packet) {
   } else {
     if (At(TokenKind::kInteger)) {
       PortInfo ports;
-      if (!ParsePortInfo(&ports)) return false;
+      if (!ParsePortInfo("ports come before the flags: '< 5001>8080 S ...'",
+                         &ports)) {
+        return false;
+      }
       packet->ports = ports;
     }
     TcpPacket tcp;
@@ -110,7 +115,7 @@ bool Parser::ParsePacket(PacketEvent* packet) {
 bool Parser::ParseAddress(bool ipv6, std::string_view expected,
                           std::string* out) {
   Relex(ipv6 ? LexMode::kIpv6Address : LexMode::kIpv4Address);
-  if (!At(TokenKind::kRaw)) return Fail(expected);
+  if (!At(TokenKind::kRaw) || AtLineEnd()) return Fail(expected);
   unsigned char buffer[16];
   if (inet_pton(ipv6 ? AF_INET6 : AF_INET, tok_.value.c_str(), buffer) != 1) {
     return Error(tok_.loc, std::string("invalid ") + (ipv6 ? "IPv6" : "IPv4") +
@@ -133,7 +138,7 @@ bool Parser::ParseEncapsulation(Encapsulation* encapsulation) {
       return true;
     }
     Relex(LexMode::kUntilColon);
-    if (!At(TokenKind::kRaw)) {
+    if (!At(TokenKind::kRaw) || AtLineEnd()) {
       return Fail("the " + keyword + " header and ':'");
     }
     encapsulation->raw = tok_.value;
@@ -212,10 +217,26 @@ bool Parser::ParseIpInfo(IpInfo* info) {
 }
 
 // `sport>dport`, before the flags of a TCP packet or the `(length)` of UDP.
-bool Parser::ParsePortInfo(PortInfo* ports) {
-  if (!ParseUnsignedAs(kU16, "source port", &ports->src)) return false;
+bool Parser::ParsePortInfo(std::string_view hint, PortInfo* ports) {
+  Token first = tok_;
+  uint64_t src = 0;
+  if (!ParseUnsigned(UINT64_MAX, "source port", &src)) return false;
+  if (At(TokenKind::kColon)) {
+    // `< 1:1(0) ...`: a segment without its flags, not a port.
+    return Error(first.loc,
+                 "expected TCP flags (such as 'S', 'S.', 'P.', '.' or '-'), "
+                 "found " +
+                     Describe(first),
+                 kFlagsHint);
+  }
+  if (src > kU16) {
+    return Error(first.loc, "source port " + std::string(first.text) +
+                                " out of range (0..65535)");
+  }
+  ports->src = static_cast<uint16_t>(src);
   if (!Expect(TokenKind::kGreater,
-              "'>' between the source and destination ports")) {
+              "'>' between the source and destination ports",
+              std::string(hint))) {
     return false;
   }
   return ParseUnsignedAs(kU16, "destination port", &ports->dst);
@@ -303,29 +324,30 @@ bool Parser::ParseTcpPacket(TcpPacket* tcp) {
   }
   // The optional fields come in a fixed order; each step narrows what may
   // still follow, which is what the error message lists.
-  std::vector<std::string> next = {"'ack'", "'win'", "'urg'", "'<' options"};
-  size_t step = 0;
+  std::vector<std::string> next = {"'ack'", "'win'", "'urg'",
+                                   "TCP options '<...>'"};
+  size_t step = 0;  // the index in `next` of the first field still allowed
   if (AtWord("ack") && !AtLineEnd()) {
     Advance();
     uint32_t ack = 0;
     if (!ParseUnsignedAs(kU32, "ack number", &ack)) return false;
     tcp->ack = ack;
+    step = 1;
   }
-  step = 1;
   if (AtWord("win") && !AtLineEnd()) {
     Advance();
     uint32_t window = 0;
     if (!ParseUnsignedAs(kU16, "window", &window)) return false;
     tcp->window = window;
+    step = 2;
   }
-  step = 2;
   if (AtWord("urg") && !AtLineEnd()) {
     Advance();
     uint32_t urgent = 0;
     if (!ParseUnsignedAs(kU16, "urgent pointer", &urgent)) return false;
     tcp->urgent = urgent;
+    step = 3;
   }
-  step = 3;
   if (At(TokenKind::kLess) && !AtLineEnd()) {
     if (!ParseTcpOptions(tcp)) return false;
     step = 4;
@@ -334,7 +356,8 @@ bool Parser::ParseTcpPacket(TcpPacket* tcp) {
 
   std::string expected;
   for (size_t i = step; i < next.size(); ++i) expected += next[i] + ", ";
-  expected += "or end of line after the packet";
+  expected += step < next.size() ? "or end of line" : "end of line";
+  expected += " after the packet";
   bool misplaced = AtWord("ack") || AtWord("win") || AtWord("urg");
   return Fail(expected, misplaced ? kFieldOrderHint : "");
 }
@@ -372,7 +395,8 @@ bool Parser::ParseHexBlob(std::string_view option, bool required,
     return true;
   }
   Relex(LexMode::kHexBlob);
-  if (!At(TokenKind::kRaw)) {
+  // A blob on the next line would be the next event's time.
+  if (!At(TokenKind::kRaw) || AtLineEnd()) {
     return Fail(required ? "a hex string after '" + std::string(option) + "'"
                          : "a hex cookie, ',' or '>' after '" +
                                std::string(option) + "'");
@@ -385,8 +409,9 @@ bool Parser::ParseHexBlob(std::string_view option, bool required,
 bool Parser::ParseTcpOption(TcpOption* option) {
   option->loc = tok_.loc;
   if (!At(TokenKind::kWord)) {
-    return Fail("a TCP option (mss, wscale, sackOK, sack, TS, nop, eol, md5, "
-                "FO or FOEXP)");
+    return Fail(
+        "a TCP option (mss, wscale, sackOK, sack, TS, nop, eol, md5, "
+        "FO or FOEXP)");
   }
   std::string name(tok_.text);
   if (name == "nop") {
@@ -410,7 +435,7 @@ bool Parser::ParseTcpOption(TcpOption* option) {
     option->kind = TcpOption::Kind::kSack;
     Advance();
     do {
-      if (!At(TokenKind::kInteger)) {
+      if (!At(TokenKind::kInteger) || AtLineEnd()) {
         return Fail("a SACK block 'left:right' after 'sack'");
       }
       SackBlock block;
@@ -422,11 +447,12 @@ bool Parser::ParseTcpOption(TcpOption* option) {
         return false;
       }
       option->blocks.push_back(block);
-    } while (At(TokenKind::kInteger));
+    } while (At(TokenKind::kInteger) && !AtLineEnd());
   } else if (name == "TS") {
     option->kind = TcpOption::Kind::kTimestamp;
     Advance();
-    if (!AtWord("val")) return Fail("'val' after 'TS'", "write 'TS val N ecr N'");
+    if (!AtWord("val"))
+      return Fail("'val' after 'TS'", "write 'TS val N ecr N'");
     Advance();
     if (!ParseUnsignedAs(kU32, "TS value", &option->value)) return false;
     if (!AtWord("ecr")) {
@@ -472,8 +498,7 @@ bool Parser::ParseIcmpPacket(IcmpPacket* icmp) {
   }
   icmp->type = std::string(tok_.text);
   Advance();
-  if (At(TokenKind::kWord) && !AtWord("mtu") && !AtWord("id") &&
-      !AtLineEnd()) {
+  if (At(TokenKind::kWord) && !AtWord("mtu") && !AtWord("id") && !AtLineEnd()) {
     icmp->code = std::string(tok_.text);
     Advance();
   }
@@ -504,8 +529,8 @@ bool Parser::ParseIcmpEchoed(IcmpEchoed* echoed) {
   Advance();  // '['
   if (AtWord("udp") || AtWord("raw")) {
     std::string keyword(tok_.text);
-    echoed->kind = keyword == "udp" ? IcmpEchoed::Kind::kUdp
-                                    : IcmpEchoed::Kind::kRaw;
+    echoed->kind =
+        keyword == "udp" ? IcmpEchoed::Kind::kUdp : IcmpEchoed::Kind::kRaw;
     Advance();
     if (!Expect(TokenKind::kLParen,
                 "'(' and the length after '" + keyword + "'")) {
@@ -515,8 +540,7 @@ bool Parser::ParseIcmpEchoed(IcmpEchoed* echoed) {
     if (!Expect(TokenKind::kRParen, "')' after the length")) return false;
   } else {
     echoed->kind = IcmpEchoed::Kind::kTcpSeq;
-    if (!ParseSegment(&echoed->seq_start, &echoed->seq_end,
-                      &echoed->seq_len)) {
+    if (!ParseSegment(&echoed->seq_start, &echoed->seq_end, &echoed->seq_len)) {
       return false;
     }
   }

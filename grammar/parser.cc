@@ -26,10 +26,8 @@ bool StartsEvent(const Token& token) {
     case TokenKind::kOption:
     case TokenKind::kLess:
     case TokenKind::kGreater:
-    case TokenKind::kError:
-      return true;
-    default:
-      return false;
+    case TokenKind::kError: return true;
+    default: return false;
   }
 }
 
@@ -94,18 +92,12 @@ bool Parser::AtLineEnd() const {
 
 std::string Parser::Describe(const Token& token) const {
   switch (token.kind) {
-    case TokenKind::kEnd:
-      return "end of file";
-    case TokenKind::kString:
-      return "string " + Quote(token.text);
-    case TokenKind::kCommand:
-      return "a command";
-    case TokenKind::kCode:
-      return "a code block";
-    case TokenKind::kOption:
-      return "option " + Quote(token.text);
-    default:
-      return Quote(token.text);
+    case TokenKind::kEnd: return "end of file";
+    case TokenKind::kString: return "string " + Quote(token.text);
+    case TokenKind::kCommand: return "a command";
+    case TokenKind::kCode: return "a code block";
+    case TokenKind::kOption: return "option " + Quote(token.text);
+    default: return Quote(token.text);
   }
 }
 
@@ -120,24 +112,27 @@ bool Parser::Error(Location loc, std::string message, std::string hint) {
 }
 
 bool Parser::Fail(std::string_view expected, std::string hint) {
-  if (tok_.kind == TokenKind::kError) {
-    return Error(tok_.loc, tok_.value,
-                 tok_.hint.empty() ? std::move(hint) : tok_.hint);
-  }
   // Something is missing at the end of a line: point past the last token
-  // rather than at the start of the next line.
+  // rather than at the start of the next line (whose own problems, if any,
+  // are reported when it is parsed as the next event).
   bool at_break = tok_.kind == TokenKind::kEnd ||
                   (tok_.first_on_line && tok_.offset != event_offset_);
   if (at_break && have_prev_) {
-    std::string found =
-        tok_.kind == TokenKind::kEnd ? "end of file" : "end of line";
+    std::string found = tok_.kind == TokenKind::kEnd && !tok_.first_on_line
+                            ? "end of file"
+                            : "end of line";
     return Error(prev_end_loc_,
                  "expected " + std::string(expected) + ", found " + found,
                  std::move(hint));
   }
-  return Error(tok_.loc,
-               "expected " + std::string(expected) + ", found " + Describe(tok_),
-               std::move(hint));
+  if (tok_.kind == TokenKind::kError) {
+    return Error(tok_.loc, tok_.value,
+                 tok_.hint.empty() ? std::move(hint) : tok_.hint);
+  }
+  return Error(
+      tok_.loc,
+      "expected " + std::string(expected) + ", found " + Describe(tok_),
+      std::move(hint));
 }
 
 bool Parser::Expect(TokenKind kind, std::string_view expected,
@@ -147,15 +142,14 @@ bool Parser::Expect(TokenKind kind, std::string_view expected,
   return true;
 }
 
-bool Parser::ParseUnsigned(uint64_t max, std::string_view what,
-                           uint64_t* out) {
+bool Parser::ParseUnsigned(uint64_t max, std::string_view what, uint64_t* out) {
   if (!At(TokenKind::kInteger)) {
     return Fail("the " + std::string(what) + " (a number)");
   }
   if (tok_.integer > max) {
-    return Error(tok_.loc,
-                 std::string(what) + " " + std::string(tok_.text) +
-                     " out of range (0.." + std::to_string(max) + ")");
+    return Error(tok_.loc, std::string(what) + " " + std::string(tok_.text) +
+                               " out of range (0.." + std::to_string(max) +
+                               ")");
   }
   *out = tok_.integer;
   Advance();
@@ -249,14 +243,14 @@ bool Parser::ParseOptionLine(OptionLine* option) {
   option->name = tok_.value;
   option->value = tok_.option_value;
   if (option->value && option->value->empty()) {
-    return Error(tok_.end_loc,
-                 "expected a value after '=' in option " + Quote(tok_.text) +
-                     ", found " +
-                     (tok_.end < lexer_.text().size() &&
-                              lexer_.text()[tok_.end] != '\n'
-                          ? std::string("a blank")
-                          : std::string("end of line")),
-                 "write '--name=value' without blanks, or '--name'");
+    return Error(
+        tok_.end_loc,
+        "expected a value after '=' in option '--" + option->name + "'" +
+            ", found " +
+            (tok_.end < lexer_.text().size() && lexer_.text()[tok_.end] != '\n'
+                 ? std::string("a blank")
+                 : std::string("end of line")),
+        "write '--name=value' without blanks, or '--name'");
   }
   Advance();
   return true;

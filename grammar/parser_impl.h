@@ -38,8 +38,7 @@ class Parser {
   // At a line break the error points just past the previous token.
   bool Fail(std::string_view expected, std::string hint = "");
   bool Error(Location loc, std::string message, std::string hint = "");
-  bool Expect(TokenKind kind, std::string_view expected,
-              std::string hint = "");
+  bool Expect(TokenKind kind, std::string_view expected, std::string hint = "");
   // Reads an unsigned integer no larger than `max`; `what` names it in
   // messages ("window", "MSS").
   bool ParseUnsigned(uint64_t max, std::string_view what, uint64_t* out);
@@ -64,7 +63,7 @@ class Parser {
   bool ParseEncapsulation(Encapsulation* encapsulation);
   bool ParseAddress(bool ipv6, std::string_view expected, std::string* out);
   bool ParseIpInfo(IpInfo* info);
-  bool ParsePortInfo(PortInfo* ports);
+  bool ParsePortInfo(std::string_view hint, PortInfo* ports);
   bool ParseTcpPacket(TcpPacket* tcp);
   bool ParseTcpFlags(TcpFlags* flags);
   bool ParseSegment(uint32_t* start, uint32_t* end, uint32_t* length);

@@ -2,6 +2,7 @@
 // own spelling, so that parsing the output gives the same tree back.
 #include "grammar/printer.h"
 
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <string_view>
@@ -41,24 +42,30 @@ std::string Seconds(int64_t usecs) {
 
 // The body of a double-quoted string: the escapes the lexer reads back to
 // the same bytes (\" \\ \n \t \r, \xHH for any other unprintable byte).
+// A hex digit right after a \xHH is escaped too: C would read it as part of
+// the escape, so `"\xf7c"` would mean one byte to a C reader and two here.
 std::string EscapeString(std::string_view text) {
   std::string out;
+  bool after_hex_escape = false;
   for (char c : text) {
+    unsigned char byte = static_cast<unsigned char>(c);
+    bool hex_escape = false;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
-      default: {
-        unsigned char byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte >= 0x7f) {
+      default:
+        hex_escape = byte < 0x20 || byte >= 0x7f ||
+                     (after_hex_escape && std::isxdigit(byte));
+        if (hex_escape) {
           out += Format("\\x%02x", byte);
         } else {
           out += c;
         }
-      }
     }
+    after_hex_escape = hex_escape;
   }
   return out;
 }
@@ -162,6 +169,7 @@ std::string PrintTcpOption(const TcpOption& option) {
     case Kind::kMd5: return with_blob("md5");
     case Kind::kFastOpen: return with_blob("FO");
     case Kind::kFastOpenExp: return with_blob("FOEXP");
+    // The parser never builds a generic option; its text is all it has.
     case Kind::kGeneric: return option.hex;
   }
   return "";

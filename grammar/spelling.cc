@@ -1,4 +1,4 @@
-// Closest-name suggestions: Levenshtein distance over lower-cased letters.
+// Closest-name suggestions: edit distance with swaps, ignoring case.
 #include "grammar/spelling.h"
 
 #include <algorithm>
@@ -15,25 +15,33 @@ char Lower(char c) {
 }  // namespace
 
 int EditDistance(std::string_view a, std::string_view b) {
-  // One row of the classic table is enough: row[j] is the distance between
-  // the first i letters of `a` and the first j letters of `b`.
-  std::vector<int> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = static_cast<int>(j);
+  // Optimal string alignment: insertions, deletions, substitutions and
+  // swaps of two neighbours each cost one, the usual typos. d[i][j] is the
+  // distance between the first i letters of `a` and the first j of `b`.
+  const size_t width = b.size() + 1;
+  std::vector<int> d((a.size() + 1) * width);
+  auto at = [&d, width](size_t i, size_t j) -> int& {
+    return d[i * width + j];
+  };
+  for (size_t i = 0; i <= a.size(); ++i) at(i, 0) = static_cast<int>(i);
+  for (size_t j = 0; j <= b.size(); ++j) at(0, j) = static_cast<int>(j);
   for (size_t i = 1; i <= a.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
     for (size_t j = 1; j <= b.size(); ++j) {
-      int substitute = diagonal + (Lower(a[i - 1]) == Lower(b[j - 1]) ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
+      int cost = Lower(a[i - 1]) == Lower(b[j - 1]) ? 0 : 1;
+      at(i, j) = std::min(
+          {at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
+      if (i > 1 && j > 1 && Lower(a[i - 1]) == Lower(b[j - 2]) &&
+          Lower(a[i - 2]) == Lower(b[j - 1])) {
+        at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+      }
     }
   }
-  return row[b.size()];
+  return at(a.size(), b.size());
 }
 
 std::string ClosestName(std::string_view name,
                         const std::vector<std::string_view>& candidates) {
-  const int limit = std::max(1, static_cast<int>(name.size()) / 3);
+  const int limit = std::max(1, static_cast<int>(name.size()) / 4);
   int best = limit + 1;
   std::string_view closest;
   for (std::string_view candidate : candidates) {

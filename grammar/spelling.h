@@ -8,11 +8,12 @@
 namespace synack::grammar {
 
 // The edit distance between two names, ignoring case: a typo's case is not a
-// second mistake, so `sock_stream` is one step from nothing but SOCK_STREAM.
+// second mistake: `sock_stream` is no distance from SOCK_STREAM.
 int EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `name`, or "" when none is close enough to be a
-// likely typo (at most a third of the name's letters differ).
+// likely typo (at most one edit per four letters; a swap of neighbours is
+// one edit).
 std::string ClosestName(std::string_view name,
                         const std::vector<std::string_view>& candidates);
 
