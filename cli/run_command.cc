@@ -10,7 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sched.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
@@ -175,6 +180,15 @@ Verdict WaitForChild(pid_t child, double timeout_seconds, int signal_fd) {
   return Verdict::kError;
 }
 
+// fork() into a new PID namespace: the child is its namespace's init, so when
+// it dies, however it dies, the kernel kills every process it left (the
+// commands a script started and their children). Raw clone() like fork():
+// synack's parent process is single-threaded here.
+pid_t ForkIntoNewPidNamespace() {
+  return static_cast<pid_t>(
+      syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, 0));
+}
+
 const char* VerdictWord(Verdict verdict) {
   switch (verdict) {
     case Verdict::kPass:
@@ -266,9 +280,9 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
       out.flush();
       err.flush();
       const auto start = std::chrono::steady_clock::now();
-      const pid_t child = fork();
+      const pid_t child = ForkIntoNewPidNamespace();
       if (child < 0) {
-        err << "synack: fork failed\n";
+        err << "synack: cannot start a run: " << std::strerror(errno) << "\n";
         return 2;
       }
       if (child == 0) RunChild(loaded, config);
