@@ -13,8 +13,10 @@ import argparse
 import collections
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 VARIANTS = [("ipv4", "-4"), ("ipv6", "-6"), ("ipv4-mapped-ipv6", "--ipv4-mapped")]
@@ -51,6 +53,37 @@ def run_synack(synack, corpus, flag, paths, timeout):
     return results, proc.stderr
 
 
+def prepare_corpus(corpus):
+    """A writable copy of the corpus's parent with its symlinks restored.
+
+    packetdrill's repository has tcp/common/defaults.sh as a symlink to
+    ../../common/defaults.sh; a copy made without symlink support holds a
+    one-line text file naming the target instead. The copy gets the real
+    symlink back so the scripts' init commands work as they do in
+    packetdrill's checkout. Returns (temporary root, the corpus inside it).
+    """
+    corpus = os.path.abspath(corpus)
+    parent = os.path.dirname(corpus)
+    root = tempfile.mkdtemp(prefix="synack-corpus-")
+    copy = os.path.join(root, os.path.basename(parent))
+    shutil.copytree(parent, copy, symlinks=True)
+    for dirpath, _, filenames in os.walk(copy):
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            os.chmod(path, os.stat(path).st_mode | 0o200)
+            if os.path.islink(path) or os.path.getsize(path) > 256:
+                continue
+            with open(path, "rb") as f:
+                content = f.read()
+            if b"\n" in content or not content.startswith(b"."):
+                continue
+            target = content.decode("ascii", "replace")
+            if os.path.exists(os.path.join(dirpath, target)):
+                os.remove(path)
+                os.symlink(target, path)
+    return root, os.path.join(copy, os.path.relpath(corpus, parent))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--synack", required=True)
@@ -64,6 +97,7 @@ def main():
     args = parser.parse_args()
 
     baseline = read_baseline(args.baseline)
+    temp_root, args.corpus = prepare_corpus(args.corpus)
     wanted = args.variants.split(",")
     exit_status = 0
     start = time.time()
@@ -109,6 +143,7 @@ def main():
             if args.verbose:
                 print(stderr[-20000:])
     print("corpus: %.1f s in all" % (time.time() - start))
+    shutil.rmtree(temp_root, ignore_errors=True)
     return 0 if args.report_only else exit_status
 
 
