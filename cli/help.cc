@@ -69,8 +69,9 @@ Variant selection:
   -6                 run the ipv6 variant
   --ipv4-mapped      run the ipv4-mapped-ipv6 variant
 
-packetdrill's flags (override the variant's defaults and the script's own
-option lines):
+packetdrill's flags (as with packetdrill, the command line overrides the
+script's own option lines; the variant's defaults count as command line,
+the flags given here override those too):
   --ip_version=ipv4|ipv6|ipv4-mapped-ipv6
   --local_ip=ADDR --remote_ip=ADDR --gateway_ip=ADDR --netmask_ip=ADDR
   --mtu=BYTES --bind_port=PORT --connect_port=PORT
