@@ -33,6 +33,15 @@ class Flows {
   // Facts from the system calls, so packets without `sport>dport` find their
   // connection: the script's socket was bound to / listens on `local_port`,
   // or connects to `remote_port` on the remote address.
+  //
+  // Each starts a new default flow, as packetdrill's "socket under test":
+  // after bind() or listen() the next inbound packet opens a flow from a new
+  // remote port (48000, 48001, ...); after connect() the stack's first packet
+  // to `remote_port` (0: the configured connect port) tells its local port.
+  // So call OnConnect only when a connection starts: a socket's first
+  // connect() or sendto(MSG_FASTOPEN), not a later one that fails with
+  // EALREADY or sends on the connection. Methods may be called from any
+  // thread (blocking calls report from theirs).
   void OnBind(uint16_t local_port);
   void OnListen(uint16_t local_port);
   void OnConnect(uint16_t remote_port);
@@ -57,6 +66,12 @@ class Flows {
   // The script-relative rendering of a live packet ("> S. 0:0(0) ack 1 ...")
   // for diagnostics, using what is known of its flow.
   std::string Describe(const wire::Packet& live) const;
+
+  // packetdrill's --tcp_ts_tick_usecs and --tolerance_usecs: with a nonzero
+  // tick, an outbound TS val must stay within the tolerance of the script's
+  // (|live - script| ticks, in the script's numbers). The default, 0, leaves
+  // TS val unchecked; TS ecr is always checked.
+  void SetTimestampCheck(int64_t tick_usecs, int64_t tolerance_usecs);
 
  private:
   struct State;

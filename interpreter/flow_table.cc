@@ -1,0 +1,139 @@
+// FlowTable: the flows of a run and the choice of the default one.
+#include "interpreter/flow_table.h"
+
+namespace synack::interpreter {
+
+FlowTable::FlowTable(uint16_t bind_port) : bound_port_(bind_port) {}
+
+void FlowTable::OnBind(uint16_t local_port) {
+  // Port 0 lets the stack choose one nobody can name; keep the last port.
+  if (local_port != 0) bound_port_ = local_port;
+  default_ = -1;
+  pending_connect_.reset();
+  before_connect_ = -1;
+}
+
+void FlowTable::OnListen(uint16_t local_port) {
+  if (local_port != 0) bound_port_ = local_port;
+  default_ = -1;
+  pending_connect_.reset();
+  before_connect_ = -1;
+}
+
+void FlowTable::OnConnect(uint16_t remote_port) {
+  Flow flow;
+  flow.remote_port = remote_port;
+  pending_connect_ = flow;
+  if (default_ >= 0) before_connect_ = default_;
+  default_ = -1;
+}
+
+FlowRef FlowTable::Named(uint16_t local_port, uint16_t remote_port) const {
+  for (int i = static_cast<int>(flows_.size()) - 1; i >= 0; --i) {
+    const Flow& flow = *flows_[i];
+    if (flow.local_port == local_port && flow.remote_port == remote_port) {
+      return FlowRef{flow, i};
+    }
+  }
+  FlowRef ref;
+  ref.flow.local_port = local_port;
+  ref.flow.remote_port = remote_port;
+  ref.flow.named = true;
+  return ref;
+}
+
+std::optional<FlowRef> FlowTable::DefaultInbound(std::string* error) const {
+  if (default_ >= 0) return FlowRef{*flows_[default_], default_};
+  if (pending_connect_ && before_connect_ >= 0 &&
+      flows_[before_connect_]->remote_port == pending_connect_->remote_port) {
+    return FlowRef{*flows_[before_connect_], before_connect_};
+  }
+  if (pending_connect_) {
+    *error =
+        "the stack's port for this connection is not known yet: it has sent "
+        "no packet since connect()";
+    return std::nullopt;
+  }
+  FlowRef ref;
+  ref.flow.local_port = bound_port_;
+  ref.flow.remote_port = NextRemotePort();
+  ref.make_default = true;
+  ref.fresh_port = true;
+  return ref;
+}
+
+FlowRef FlowTable::DefaultOutbound(uint16_t live_local, uint16_t live_remote,
+                                   bool bare_syn) const {
+  if (default_ >= 0) return FlowRef{*flows_[default_], default_};
+  if (pending_connect_ && !bare_syn && before_connect_ >= 0 &&
+      flows_[before_connect_]->local_port == live_local &&
+      flows_[before_connect_]->remote_port == live_remote) {
+    return FlowRef{*flows_[before_connect_], before_connect_};
+  }
+  FlowRef ref;
+  ref.make_default = true;
+  if (pending_connect_) {
+    ref.flow = *pending_connect_;  // the matcher adopts the live local port
+    return ref;
+  }
+  ref.flow.local_port = live_local;
+  ref.flow.remote_port = live_remote;
+  return ref;
+}
+
+void FlowTable::Commit(const FlowRef& ref) {
+  int index = ref.index;
+  if (index >= 0) {
+    *flows_[index] = ref.flow;
+  } else {
+    flows_.push_back(std::make_unique<Flow>(ref.flow));
+    index = static_cast<int>(flows_.size()) - 1;
+  }
+  if (ref.make_default) {
+    default_ = index;
+    pending_connect_.reset();
+    before_connect_ = -1;
+  }
+  if (ref.fresh_port) next_remote_port_ = ref.flow.remote_port + 1;
+}
+
+const Flow* FlowTable::Find(uint16_t local_port, uint16_t remote_port,
+                            bool* is_default) const {
+  *is_default = false;
+  if (default_ >= 0 && flows_[default_]->local_port == local_port &&
+      flows_[default_]->remote_port == remote_port) {
+    *is_default = true;
+    return flows_[default_].get();
+  }
+  for (int i = static_cast<int>(flows_.size()) - 1; i >= 0; --i) {
+    if (flows_[i]->local_port == local_port &&
+        flows_[i]->remote_port == remote_port) {
+      // Lines without ports still reach the connection before a connect().
+      *is_default = pending_connect_ && i == before_connect_;
+      return flows_[i].get();
+    }
+  }
+  if (pending_connect_ && pending_connect_->remote_port == remote_port) {
+    *is_default = true;
+    return &*pending_connect_;
+  }
+  return nullptr;
+}
+
+bool FlowTable::RemotePortUsed(uint16_t port) const {
+  for (const auto& flow : flows_) {
+    if (flow->remote_port == port) return true;
+  }
+  return false;
+}
+
+uint16_t FlowTable::NextRemotePort() const {
+  uint16_t port = next_remote_port_;
+  // Wraps below 65535 back to the start; a script never opens 17000 flows.
+  while (RemotePortUsed(port) || port == 0) {
+    port = port >= 65535 ? kFirstRemotePort : static_cast<uint16_t>(port + 1);
+  }
+  return port;
+}
+
+}  // namespace synack::interpreter

@@ -1,0 +1,82 @@
+// The flows of a run and which one a packet line without `sport>dport`
+// means: the connection of the socket the script used last.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interpreter/flow.h"
+
+namespace synack::interpreter {
+
+// A flow chosen for one packet: a working copy that matching may teach
+// (ports, ISN, timestamps), written back by FlowTable::Commit only when the
+// packet was sent or matched, so a failed match leaves the table as it was.
+struct FlowRef {
+  Flow flow;
+  int index = -1;             // in the table; -1: a new flow
+  bool make_default = false;  // Commit makes it the default flow
+  bool fresh_port = false;    // its remote port came from NextRemotePort
+};
+
+class FlowTable {
+ public:
+  explicit FlowTable(uint16_t bind_port);
+
+  // The socket calls decide the default flow, as packetdrill's "socket under
+  // test" does: bind() and listen() start a new one with the next inbound
+  // packet (a new remote port per accepted connection, so a second
+  // connection never meets the first one's TIME_WAIT), connect() starts one
+  // whose local port the stack's first packet tells.
+  void OnBind(uint16_t local_port);
+  void OnListen(uint16_t local_port);
+  void OnConnect(uint16_t remote_port);
+
+  // The flow named by `sport>dport` (stack's port, script side's port).
+  FlowRef Named(uint16_t local_port, uint16_t remote_port) const;
+
+  // The default flow for an inbound packet, created for a bound or listening
+  // socket. Fails while a connect()'s local port is unknown.
+  std::optional<FlowRef> DefaultInbound(std::string* error) const;
+
+  // The default flow for an outbound packet whose live ports are given: the
+  // current one, or one adopting those ports if there is none yet (a packet
+  // sent before any inbound one, e.g. a UDP sendto()). `bare_syn`: the
+  // packet is a SYN without ACK, which only a new connection sends.
+  FlowRef DefaultOutbound(uint16_t live_local, uint16_t live_remote,
+                          bool bare_syn) const;
+
+  void Commit(const FlowRef& ref);
+
+  // For descriptions: the flow of a live packet's ports (newest first), and
+  // whether it is the default flow.
+  const Flow* Find(uint16_t local_port, uint16_t remote_port,
+                   bool* is_default) const;
+
+ private:
+  uint16_t NextRemotePort() const;
+  bool RemotePortUsed(uint16_t port) const;
+
+  std::vector<std::unique_ptr<Flow>> flows_;
+  int default_ = -1;  // index of the default flow; -1: none yet
+  // Set by connect(): the default flow is this pending one until its first
+  // packet is committed.
+  std::optional<Flow> pending_connect_;
+  // The default flow before that connect(). A connect() or
+  // sendto(MSG_FASTOPEN) on a socket already connecting starts nothing
+  // (EALREADY, or data on the connection), yet its caller cannot know that
+  // before the call: until the stack shows a new connection (a SYN from a
+  // new port), packets of the earlier connection keep going to it.
+  int before_connect_ = -1;
+  uint16_t bound_port_;
+  uint16_t next_remote_port_ = kFirstRemotePort;
+
+  // The script side's ports for flows the script does not name: a
+  // deterministic sequence, clear of the usual 8080 and of the low ports.
+  static constexpr uint16_t kFirstRemotePort = 48000;
+};
+
+}  // namespace synack::interpreter
