@@ -1,0 +1,75 @@
+// The SNMP and netstat counters the own stack keeps, under nstat's names.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace synack::stack {
+
+// Each counts what Linux counts under the same name; the comment says where
+// the kernel increments it when that is not obvious.
+enum class Counter {
+  kTcpActiveOpens,     // connect() sends its SYN
+  kTcpPassiveOpens,    // a child socket is made from a request
+  kTcpAttemptFails,    // SYN_SENT/SYN_RECV to CLOSE (tcp_done, embryonic RST)
+  kTcpEstabResets,     // ESTABLISHED/CLOSE_WAIT to CLOSE
+  kTcpInSegs,
+  kTcpOutSegs,         // not counting segments holding only retransmitted data
+  kTcpRetransSegs,
+  kTcpInErrs,
+  kTcpOutRsts,
+  kTcpExtSyncookiesSent,
+  kTcpExtSyncookiesRecv,
+  kTcpExtSyncookiesFailed,
+  kTcpExtEmbryonicRsts,
+  kTcpExtListenOverflows,
+  kTcpExtListenDrops,
+  kTcpExtTCPReqQFullDoCookies,
+  kTcpExtTCPReqQFullDrop,
+  kTcpExtTCPTimeouts,
+  kTcpExtTCPSynRetrans,
+  kTcpExtTCPAbortOnData,
+  kTcpExtTCPAbortOnClose,
+  kTcpExtTCPAbortOnTimeout,
+  kTcpExtTCPAbortOnLinger,
+  kTcpExtTCPChallengeACK,
+  kTcpExtTCPSYNChallenge,
+  kTcpExtTCPACKSkippedSynRecv,
+  kTcpExtTCPACKSkippedSeq,
+  kTcpExtTCPACKSkippedChallenge,
+  kTcpExtTCPACKSkippedTimeWait,
+  kTcpExtTCPACKSkippedPAWS,
+  kTcpExtPAWSEstab,
+  kTcpExtDelayedACKs,
+  kTcpExtDelayedACKLost,
+  kTcpExtTW,
+  kTcpExtTCPOFOQueue,
+  kTcpExtTCPDSACKOldSent,
+  kTcpExtTCPDSACKOfoSent,
+  kTcpExtTCPOrigDataSent,
+  kTcpExtTCPWinProbe,
+  kTcpExtTCPLossProbes,
+  kCount
+};
+
+const char* CounterName(Counter counter);
+
+class CounterTable {
+ public:
+  void Inc(Counter counter, int64_t by = 1) {
+    values_[static_cast<size_t>(counter)] += by;
+  }
+  int64_t Get(Counter counter) const {
+    return values_[static_cast<size_t>(counter)];
+  }
+  // Every counter by nstat name, zeros included, plus the gauge
+  // TcpCurrEstab which the caller supplies (it is a count of sockets).
+  std::map<std::string, int64_t> Snapshot(int64_t curr_estab) const;
+
+ private:
+  std::array<int64_t, static_cast<size_t>(Counter::kCount)> values_{};
+};
+
+}  // namespace synack::stack

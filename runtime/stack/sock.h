@@ -1,0 +1,302 @@
+// The stack's per-connection state: Sock (Linux's tcp_sock with its socket),
+// RequestSock (a SYN_RECV mini-socket in a listener's SYN queue) and
+// TimeWaitSock (what remains of a connection in TIME_WAIT), with their
+// timers as sum types.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "runtime/stack/endpoint.h"
+#include "runtime/stack/options.h"
+#include "runtime/stack/tcp_time.h"
+
+namespace synack::stack {
+
+// Linux's TCP states with their tcpi_state numbers.
+enum class TcpState : uint8_t {
+  kEstablished = 1,
+  kSynSent = 2,
+  kSynRecv = 3,
+  kFinWait1 = 4,
+  kFinWait2 = 5,
+  kTimeWait = 6,
+  kClose = 7,
+  kCloseWait = 8,
+  kLastAck = 9,
+  kListen = 10,
+  kClosing = 11,
+};
+const char* StateName(TcpState state);
+
+// The BSD socket layer's view (SS_*), which connect() answers from.
+enum class SocketState { kUnconnected, kConnecting, kConnected, kDisconnecting };
+
+inline constexpr uint8_t kRcvShutdown = 1, kSendShutdown = 2;
+
+// An estimate of the memory overhead of one received segment (sk_buff,
+// shared info, allocation rounding) as it counts against SO_RCVBUF.
+inline constexpr uint32_t kSkbOverhead = 768;
+inline constexpr uint8_t kShutdownMask = kRcvShutdown | kSendShutdown;
+
+// Sequence-space comparisons (RFC 9293 §3.4).
+inline bool SeqBefore(uint32_t a, uint32_t b) {
+  return static_cast<int32_t>(a - b) < 0;
+}
+inline bool SeqAfter(uint32_t a, uint32_t b) { return SeqBefore(b, a); }
+inline bool SeqBetween(uint32_t x, uint32_t lo, uint32_t hi) {
+  return hi - lo >= x - lo;
+}
+
+// The write timer holds at most one of these, as icsk_pending does.
+struct RetransmitTimer {
+  Instant at;
+};
+struct ZeroWindowProbeTimer {
+  Instant at;
+};
+// ICSK_TIME_LOSS_PROBE: a tail loss probe (RFC 8985 §7) before the RTO.
+struct LossProbeTimer {
+  Instant at;
+};
+using WriteTimer = std::variant<std::monostate, RetransmitTimer,
+                                ZeroWindowProbeTimer, LossProbeTimer>;
+
+inline std::optional<Instant> Deadline(const WriteTimer& timer) {
+  if (const auto* t = std::get_if<RetransmitTimer>(&timer)) return t->at;
+  if (const auto* t = std::get_if<ZeroWindowProbeTimer>(&timer)) return t->at;
+  if (const auto* t = std::get_if<LossProbeTimer>(&timer)) return t->at;
+  return std::nullopt;
+}
+
+// sk_timer: for an orphaned FIN_WAIT_2 longer than TIME_WAIT's 60 s it
+// counts down the excess before the socket becomes a FIN_WAIT_2 timewait.
+struct FinWait2Timer {
+  Instant at;
+};
+using KeepaliveTimer = std::variant<std::monostate, FinWait2Timer>;
+
+// A sent segment not yet acknowledged: one entry of the retransmit queue.
+struct SentSegment {
+  uint32_t seq = 0, end = 0;  // end includes SYN and FIN
+  bool syn = false, fin = false, push = false;
+  Instant first_sent;
+  Instant last_sent;
+  bool retransmitted = false;
+};
+
+struct OutOfOrderSegment {
+  uint32_t seq = 0;
+  std::vector<uint8_t> data;
+  bool fin = false;
+  uint32_t end() const {
+    return seq + static_cast<uint32_t>(data.size()) + (fin ? 1 : 0);
+  }
+};
+
+// The delayed-ACK engine's state (icsk_ack).
+struct AckState {
+  bool scheduled = false;  // ICSK_ACK_SCHED: an ACK is owed
+  bool pushed = false;     // ICSK_ACK_PUSHED
+  bool pushed2 = false;    // ICSK_ACK_PUSHED2
+  bool now = false;        // ICSK_ACK_NOW
+  std::optional<Instant> timer;  // ICSK_ACK_TIMER with its expiry
+  int quick = 0;
+  int pingpong = 0;
+  Duration ato{0};
+  Instant lrcvtime;
+  uint32_t rcv_mss = 0;
+  uint32_t last_seg_size = 0;
+  // SACK compression (tcp_comp_sack): ACKs held while out-of-order data
+  // keeps arriving.
+  int compressed = 0;
+  int dup_ack_counter = 0;
+  uint32_t compressed_rcv_nxt = 0;
+};
+
+// A connection request in a listener's SYN queue (TCP_NEW_SYN_RECV).
+struct RequestSock {
+  FourTuple tuple;
+  uint32_t snt_isn = 0, rcv_isn = 0, rcv_nxt = 0;
+  uint16_t mss = 536;  // the peer's MSS
+  bool tstamp_ok = false, sack_ok = false, wscale_ok = false;
+  uint8_t snd_wscale = 0, rcv_wscale = 0;
+  uint32_t rcv_wnd = 0, window_clamp = 0;
+  uint32_t ts_recent = 0, ts_off = 0;
+  uint16_t peer_window = 0;
+  Instant snt_synack;
+  int num_retrans = 0, num_timeout = 0;
+  bool acked = false;  // its ACK came while the accept queue was full
+  Instant expires;
+  std::optional<Instant> last_oow_ack_time;
+};
+
+struct Sock {
+  uint64_t id = 0;
+  int domain = 0;  // AF_INET or AF_INET6
+  TcpState state = TcpState::kClose;
+  SocketState socket_state = SocketState::kUnconnected;
+
+  // File-level state.
+  bool has_fd = false;
+  bool orphan = false;  // SOCK_DEAD: the last descriptor is closed
+  bool in_accept_queue = false;
+  bool nonblocking = false;
+
+  // Addresses. `bound` means bind() or connect() fixed a local port; the
+  // local address may still be the wildcard (nullopt) for a bound socket.
+  bool bound = false;
+  bool port_locked = false;  // bind() chose the port: it outlives connections
+  std::optional<wire::IpAddress> bound_addr;
+  FourTuple tuple;  // meaningful once connected or accepted
+  uint64_t listener = 0;  // for a child: the listener it came from
+
+  // Socket options.
+  bool reuseaddr = false, reuseport = false, keepalive = false;
+  bool linger = false;
+  int linger_seconds = 0;
+  bool nodelay = false, cork = false;
+  int user_mss = 0;              // TCP_MAXSEG
+  uint32_t user_timeout_ms = 0;  // TCP_USER_TIMEOUT
+  int syn_retries = 0;           // TCP_SYNCNT, 0 for the sysctl
+  int linger2 = 0;               // TCP_LINGER2 in seconds, 0 for the sysctl
+  int rcvbuf = 0, sndbuf = 0;    // sk_rcvbuf, sk_sndbuf
+  bool rcvbuf_locked = false, sndbuf_locked = false;
+
+  // Errors and shutdown.
+  int err = 0;        // sk_err, reported once by SO_ERROR or a call
+  int err_soft = 0;   // sk_err_soft
+  uint8_t shutdown = 0;
+  bool done = false;  // SOCK_DONE: the peer's FIN was received
+
+  // Listening.
+  int max_ack_backlog = 0;
+  std::vector<RequestSock> syn_queue;  // oldest first
+  std::deque<uint64_t> accept_queue;   // children, oldest first
+  std::optional<Instant> last_synq_overflow;
+
+  // Sequence space, send side (RFC 9293 §3.3.1 names, Linux meanings).
+  uint32_t iss = 0, snd_una = 0, snd_nxt = 0, write_seq = 0;
+  uint32_t snd_wnd = 0, snd_wl1 = 0, max_window = 0, snd_sml = 0;
+  uint8_t snd_wscale = 0;
+  bool fin_queued = false;       // tcp_send_fin() ran: the FIN is at write_seq
+  std::deque<uint8_t> send_buf;  // bytes [snd_una, write_seq) of data
+  std::deque<SentSegment> rtx_queue;
+  uint32_t pushed_seq = 0;       // data up to here is to be sent with PSH
+  uint64_t bytes_acked = 0;
+
+  // Receive side.
+  uint32_t irs = 0, rcv_nxt = 0, rcv_wup = 0, rcv_wnd = 0;
+  uint32_t window_clamp = 0, rcv_ssthresh = 0;
+  uint8_t rcv_wscale = 0;
+  std::deque<uint8_t> recv_buf;
+  // What the receive queue costs as Linux counts it (skb truesize): each
+  // segment's payload plus kSkbOverhead, freed once it is read to its end.
+  std::deque<uint32_t> recv_chunks;  // unread bytes of each queued segment
+  int64_t rmem_alloc = 0;
+  std::vector<OutOfOrderSegment> ofo;  // sorted by seq
+  std::vector<SackBlock> selective_acks;  // most recent first
+  std::optional<SackBlock> dsack;
+
+  // Negotiated options and MSS.
+  bool tstamp_ok = false, sack_ok = false, wscale_ok = false;
+  uint32_t ts_offset = 0, ts_recent = 0;
+  std::optional<Instant> ts_recent_stamp;
+  uint16_t mss_clamp = 536;  // the peer's MSS, bounded by TCP_MAXSEG
+  uint16_t advmss = 0;       // the MSS we announce
+  uint32_t mss_cache = 536;  // effective send MSS
+
+  // RTT and retransmission (usec, Linux's scaled fixed point).
+  uint32_t srtt_us = 0, mdev_us = 0, mdev_max_us = 0, rttvar_us = 0;
+  uint32_t rtt_seq = 0;
+  Duration rto = kTimeoutInit;
+  int backoff = 0;
+  int retransmits = 0;  // icsk_retransmits: RTOs since forward progress
+  int total_retrans = 0;
+  int total_rto = 0;
+  std::optional<Instant> retrans_stamp;  // first (re)transmission not acked
+  Instant lsndtime, rcv_tstamp, last_data_recv;
+  std::optional<Instant> last_oow_ack_time;
+  int probes_out = 0;
+  std::optional<uint32_t> tlp_high_seq;  // snd_nxt when a loss probe went
+  std::optional<Instant> probes_tstamp;
+
+  // Congestion control (Reno-style; Linux's default here is bbr).
+  uint32_t cwnd = 10, ssthresh = 0x7fffffff, cwnd_cnt = 0;
+  bool in_loss = false;     // TCP_CA_Loss
+  uint32_t high_seq = 0;    // snd_nxt when loss recovery began
+  uint32_t lost_next = 0;   // next sequence to retransmit while in loss
+  uint32_t undo_marker = 0;
+  uint32_t max_packets_out = 0, cwnd_usage_seq = 0;
+  bool is_cwnd_limited = false;
+
+  AckState ack;
+
+  // Timers.
+  WriteTimer write_timer;
+  KeepaliveTimer keepalive_timer;
+
+  uint16_t ip_id = 0;
+
+  // Per-connection statistics for TCP_INFO.
+  uint32_t segs_in = 0, segs_out = 0, data_segs_in = 0, data_segs_out = 0;
+  uint64_t bytes_received = 0, bytes_sent = 0, bytes_retrans = 0;
+  std::optional<uint32_t> min_rtt_us;
+
+  uint32_t packets_out() const { return static_cast<uint32_t>(rtx_queue.size()); }
+  // Data written and not yet sent (the FIN, once sent, is past write_seq).
+  uint32_t unsent_bytes() const {
+    return SeqAfter(write_seq, snd_nxt) ? write_seq - snd_nxt : 0;
+  }
+  bool fin_unsent() const { return fin_queued && snd_nxt == write_seq; }
+  bool send_pending() const { return unsent_bytes() > 0 || fin_unsent(); }
+
+  template <typename It>
+  void QueueRecv(It begin, It end) {
+    const auto n = static_cast<uint32_t>(end - begin);
+    if (n == 0) return;
+    recv_buf.insert(recv_buf.end(), begin, end);
+    recv_chunks.push_back(n);
+    rmem_alloc += n + kSkbOverhead;
+  }
+  void ConsumeRecv(size_t n) {
+    recv_buf.erase(recv_buf.begin(), recv_buf.begin() + static_cast<long>(n));
+    while (n > 0 && !recv_chunks.empty()) {
+      const size_t take = std::min<size_t>(n, recv_chunks.front());
+      recv_chunks.front() -= static_cast<uint32_t>(take);
+      n -= take;
+      if (recv_chunks.front() == 0) {
+        recv_chunks.pop_front();
+        rmem_alloc -= kSkbOverhead;
+      }
+      rmem_alloc -= static_cast<int64_t>(take);
+    }
+  }
+  void ClearRecv() {
+    recv_buf.clear();
+    recv_chunks.clear();
+    rmem_alloc = 0;
+  }
+  bool listening() const { return state == TcpState::kListen; }
+};
+
+// What tcp_time_wait() keeps of a closed connection (inet_timewait_sock),
+// in substate TIME_WAIT or FIN_WAIT2 (an orphan waiting for the peer's FIN).
+struct TimeWaitSock {
+  FourTuple tuple;
+  TcpState substate = TcpState::kTimeWait;
+  uint32_t snd_nxt = 0, rcv_nxt = 0, rcv_wnd = 0;
+  uint8_t rcv_wscale = 0;
+  bool tstamp_ok = false;
+  uint32_t ts_recent = 0, ts_offset = 0;
+  std::optional<Instant> ts_recent_stamp;
+  bool reuse = false;
+  Instant expires;
+  std::optional<Instant> last_oow_ack_time;
+};
+
+}  // namespace synack::stack

@@ -1,0 +1,727 @@
+// The socket system calls with Linux's answers: socket, bind, listen,
+// accept, connect, read, write, close, shutdown, getsockname, getpeername,
+// fcntl, ioctl and poll readiness; ports and descriptors.
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/stack/stack.h"
+#include "runtime/stack/window.h"
+
+namespace synack::stack {
+
+namespace {
+
+bool NeedsReset(TcpState state) {
+  // tcp_need_reset(): states where the peer believes it is connected.
+  switch (state) {
+    case TcpState::kEstablished:
+    case TcpState::kCloseWait:
+    case TcpState::kFinWait1:
+    case TcpState::kFinWait2:
+    case TcpState::kSynRecv:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool Overlaps(const std::optional<wire::IpAddress>& a,
+              const std::optional<wire::IpAddress>& b) {
+  return !a || !b || *a == *b;
+}
+
+}  // namespace
+
+// --- Descriptors and ports ---------------------------------------------------
+
+int Stack::AllocFd() {
+  // The lowest free descriptor, from 3 as in a process with stdio open.
+  int fd = 3;
+  while (fds_.count(fd) != 0) ++fd;
+  return fd;
+}
+
+bool Stack::PortInUse(const Sock* sk, const std::optional<wire::IpAddress>& addr,
+                      uint16_t port) const {
+  // inet_csk_bind_conflict(): another socket on the port with an
+  // overlapping address conflicts unless both set SO_REUSEADDR and the
+  // other is not listening.
+  for (const auto& [id, other] : socks_) {
+    if (other.get() == sk || !other->bound || other->tuple.local.port != port) continue;
+    if (other->state == TcpState::kClose && !other->has_fd && !other->in_accept_queue) continue;
+    if (!Overlaps(addr, other->bound_addr)) continue;
+    if (sk->reuseaddr && other->reuseaddr && other->state != TcpState::kListen) continue;
+    return true;
+  }
+  for (const auto& [tuple, tw] : timewait_) {
+    if (tuple.local.port != port) continue;
+    if (!Overlaps(addr, tuple.local.addr)) continue;
+    if (sk->reuseaddr && tw.reuse) continue;
+    return true;
+  }
+  return false;
+}
+
+int Stack::BindPort(Sock* sk, const std::optional<wire::IpAddress>& addr,
+                    uint16_t port) {
+  if (port == 0) {
+    // inet_csk_find_open_port(): a keyed start in ip_local_port_range,
+    // odd ports first (connect() prefers even ones).
+    const int low = sysctls_.ip_local_port_range[0];
+    const int high = sysctls_.ip_local_port_range[1];
+    const int remaining = high - low + 1;
+    const uint32_t offset =
+        PortOffset(secrets_, addr.value_or(wire::IpAddress{}), Endpoint{}) +
+        static_cast<uint32_t>(next_id_);
+    for (int parity = 1; parity >= 0 && port == 0; --parity) {
+      for (int i = 0; i < remaining; ++i) {
+        const int candidate = low + static_cast<int>((offset + i) % remaining);
+        if ((candidate & 1) != parity) continue;
+        if (!PortInUse(sk, addr, static_cast<uint16_t>(candidate))) {
+          port = static_cast<uint16_t>(candidate);
+          break;
+        }
+      }
+    }
+    if (port == 0) return EADDRINUSE;
+  } else if (PortInUse(sk, addr, port)) {
+    return EADDRINUSE;
+  }
+  sk->bound = true;
+  sk->bound_addr = addr;
+  sk->tuple.local.port = port;
+  sk->tuple.local.addr = addr.value_or(Unspecified(sk->domain).addr);
+  return 0;
+}
+
+int Stack::ConnectPort(Sock* sk, const wire::IpAddress& local,
+                       const Endpoint& remote) {
+  // __inet_hash_connect(): a keyed offset per destination, even ports
+  // first, skipping ports bound by bind() and tuples in use (measured:
+  // connect() on 6.18 picked 52886, 33964, 33972, ...: even).
+  const int low = sysctls_.ip_local_port_range[0];
+  const int high = sysctls_.ip_local_port_range[1];
+  const int remaining = high - low + 1;
+  const uint32_t hash = PortOffset(secrets_, local, remote);
+  uint32_t& perturb = port_perturb_[hash & 0xff];
+  const uint32_t offset = (hash >> 8) + perturb;
+  for (int parity = 0; parity <= 1; ++parity) {
+    for (int i = 0; i < remaining; ++i) {
+      const int candidate = low + static_cast<int>((offset + i) % remaining);
+      if ((candidate & 1) != parity) continue;
+      const uint16_t port = static_cast<uint16_t>(candidate);
+      FourTuple tuple{{local, port}, remote};
+      if (FindConnection(tuple) != nullptr || timewait_.count(tuple) != 0) continue;
+      bool blocked = false;
+      for (const auto& [id, other] : socks_) {
+        if (other.get() != sk && other->bound && other->tuple.local.port == port &&
+            (other->port_locked || other->listening()) &&
+            Overlaps(other->bound_addr, local)) {
+          blocked = true;
+          break;
+        }
+      }
+      if (blocked) continue;
+      perturb += static_cast<uint32_t>(i) + 2;
+      sk->bound = true;
+      sk->tuple.local = {local, port};
+      return 0;
+    }
+  }
+  return EADDRNOTAVAIL;
+}
+
+void Stack::DetachFd(int fd, Sock* sk) {
+  fds_.erase(fd);
+  sk->has_fd = false;
+}
+
+// --- socket, bind, listen, accept --------------------------------------------
+
+CallResult Stack::Socket(Instant now, int domain, int type, int protocol) {
+  AdvanceTo(now);
+  if (domain != AF_INET && domain != AF_INET6) return CallResult::Error(EAFNOSUPPORT);
+  if (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xf)) return CallResult::Error(EINVAL);
+  const int base = type & 0xf;
+  // Only TCP is modelled: other socket types are refused here, where Linux
+  // would make them.
+  if (base != SOCK_STREAM) return CallResult::Error(EPROTONOSUPPORT);
+  if (protocol != 0 && protocol != IPPROTO_TCP) return CallResult::Error(EPROTONOSUPPORT);
+  Sock* sk = NewSock(domain);
+  sk->has_fd = true;
+  sk->nonblocking = (type & SOCK_NONBLOCK) != 0;
+  sk->tuple.local.addr = Unspecified(domain).addr;
+  const int fd = AllocFd();
+  fds_[fd] = sk->id;
+  return CallResult::Ok(fd);
+}
+
+CallResult Stack::Bind(Instant now, int fd, const sockaddr* addr, socklen_t len) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  std::optional<wire::IpAddress> address;
+  uint16_t port = 0;
+  if (int err = FromSockaddr(sk->domain, addr, len, &address, &port); err != 0) {
+    return CallResult::Error(err);
+  }
+  // inet_bind(): a socket binds once, before it connects or listens.
+  if (sk->bound || sk->state != TcpState::kClose) return CallResult::Error(EINVAL);
+  if (address && !IsLocal(*address)) return CallResult::Error(EADDRNOTAVAIL);
+  if (int err = BindPort(sk, address, port); err != 0) return CallResult::Error(err);
+  sk->port_locked = port != 0;
+  return CallResult::Ok(0);
+}
+
+CallResult Stack::Listen(Instant now, int fd, int backlog) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  // inet_listen(): only an unconnected socket, or a listener re-listening.
+  if (sk->socket_state != SocketState::kUnconnected ||
+      (sk->state != TcpState::kClose && sk->state != TcpState::kListen)) {
+    return CallResult::Error(EINVAL);
+  }
+  // __sys_listen(): the backlog is capped by net.core.somaxconn, compared
+  // as unsigned so a negative backlog means somaxconn.
+  if (static_cast<unsigned>(backlog) > static_cast<unsigned>(sysctls_.somaxconn)) {
+    backlog = sysctls_.somaxconn;
+  }
+  sk->max_ack_backlog = backlog;
+  if (sk->state == TcpState::kListen) return CallResult::Ok(0);
+  if (!sk->bound) {
+    if (int err = BindPort(sk, std::nullopt, 0); err != 0) return CallResult::Error(err);
+  } else {
+    // Two listeners cannot share a port (SO_REUSEADDR does not help).
+    for (const auto& [id, other] : socks_) {
+      if (other.get() != sk && other->listening() &&
+          other->tuple.local.port == sk->tuple.local.port &&
+          Overlaps(other->bound_addr, sk->bound_addr)) {
+        return CallResult::Error(EADDRINUSE);
+      }
+    }
+  }
+  SetState(sk, TcpState::kListen);
+  return CallResult::Ok(0);
+}
+
+CallResult Stack::Accept(Instant now, int fd, sockaddr* addr, socklen_t* len) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  if (!sk->listening()) return CallResult::Error(EINVAL);
+  if (sk->accept_queue.empty()) {
+    return {-1, EAGAIN, !sk->nonblocking};
+  }
+  Sock* child = FindSock(sk->accept_queue.front());
+  sk->accept_queue.pop_front();
+  child->in_accept_queue = false;
+  child->has_fd = true;
+  const int newfd = AllocFd();
+  fds_[newfd] = child->id;
+  if (addr != nullptr && len != nullptr) {
+    ToSockaddr(child->domain, child->tuple.remote, addr, len);
+  }
+  return CallResult::Ok(newfd);
+}
+
+// --- connect -------------------------------------------------------------------
+
+CallResult Stack::Connect(Instant now, int fd, const sockaddr* addr, socklen_t len) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  if (addr != nullptr && len >= static_cast<socklen_t>(sizeof(sa_family_t)) &&
+      addr->sa_family == AF_UNSPEC) {
+    // connect(AF_UNSPEC) disconnects.
+    Disconnect(sk);
+    sk->socket_state = SocketState::kUnconnected;
+    return CallResult::Ok(0);
+  }
+  // inet_stream_connect(): what a second call sees depends on the BSD
+  // socket state (measured: after a non-blocking connect completes, the
+  // next connect() returns 0, the one after EISCONN; after a refused one,
+  // ECONNREFUSED once, then a new attempt).
+  switch (sk->socket_state) {
+    case SocketState::kConnected:
+      return CallResult::Error(EISCONN);
+    case SocketState::kConnecting:
+    case SocketState::kDisconnecting:
+      if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
+        return {-1, sk->nonblocking ? EALREADY : EAGAIN, !sk->nonblocking};
+      }
+      return FinishConnect(now, fd);
+    case SocketState::kUnconnected:
+      break;
+  }
+  if (sk->state != TcpState::kClose) return CallResult::Error(EISCONN);
+
+  std::optional<wire::IpAddress> remote_addr;
+  uint16_t remote_port = 0;
+  if (int err = FromSockaddr(sk->domain, addr, len, &remote_addr, &remote_port); err != 0) {
+    return CallResult::Error(err);
+  }
+  // Connecting to the wildcard address means this host.
+  if (!remote_addr) remote_addr = SourceFor(Unspecified(sk->domain).addr);
+  if (!remote_addr) return CallResult::Error(ENETUNREACH);
+  const wire::IpAddress remote = *remote_addr;
+  const std::optional<wire::IpAddress> local =
+      sk->bound_addr ? sk->bound_addr : SourceFor(remote);
+  if (!local || local->family != remote.family) return CallResult::Error(ENETUNREACH);
+  const Endpoint remote_ep{remote, remote_port};
+  if (sk->bound) {
+    FourTuple tuple{{*local, sk->tuple.local.port}, remote_ep};
+    if (FindConnection(tuple) != nullptr || timewait_.count(tuple) != 0) {
+      return CallResult::Error(EADDRNOTAVAIL);
+    }
+    sk->tuple.local.addr = *local;
+  } else if (int err = ConnectPort(sk, *local, remote_ep); err != 0) {
+    return CallResult::Error(err);
+  }
+  sk->tuple.remote = remote_ep;
+  HashConnection(sk);
+
+  // tcp_connect_init(): MSS, window and scale for the SYN. Measured on
+  // 6.18: `S 0:0(0) win 64240 <mss 1460,sackOK,TS val X ecr 0,nop,wscale 10>`
+  // (64240 = rounddown(131072/2, 1460); wscale 10 from tcp_rmem[2] = 32 MB).
+  const int mtu_mss = MssFor(remote);
+  sk->advmss = static_cast<uint16_t>(sk->user_mss != 0 ? std::min(sk->user_mss, mtu_mss)
+                                                       : mtu_mss);
+  sk->mss_clamp = static_cast<uint16_t>(sk->user_mss != 0 ? sk->user_mss : 536);
+  sk->mss_cache = 536;
+  sk->ts_offset =
+      sysctls_.tcp_timestamps == 1 ? TimestampOffset(secrets_, sk->tuple) : 0;
+  const uint32_t full_space = FullSpace(sk);
+  const InitialWindow window =
+      SelectInitialWindow(full_space, sk->advmss, sk->rcvbuf_locked ? full_space : 0,
+                          sysctls_.tcp_window_scaling != 0, sysctls_);
+  sk->rcv_wnd = window.rcv_wnd;
+  sk->window_clamp = window.window_clamp;
+  sk->rcv_wscale = window.rcv_wscale;
+  sk->rcv_ssthresh = window.rcv_wnd;
+  sk->wscale_ok = sk->sack_ok = sk->tstamp_ok = false;
+  sk->snd_wscale = 0;
+  sk->iss = InitialSequence(secrets_, sk->tuple, now_);
+  sk->snd_una = sk->iss;
+  sk->snd_nxt = sk->write_seq = sk->snd_sml = sk->pushed_seq = sk->iss + 1;
+  sk->snd_wnd = 0;
+  sk->rcv_nxt = sk->rcv_wup = 0;
+  sk->rto = kTimeoutInit;
+  sk->retransmits = sk->backoff = sk->total_retrans = sk->total_rto = 0;
+  sk->srtt_us = sk->mdev_us = sk->rttvar_us = sk->mdev_max_us = 0;
+  sk->err = 0;
+  sk->shutdown = 0;
+  sk->done = false;
+  sk->fin_queued = false;
+  sk->send_buf.clear();
+  sk->ClearRecv();
+  sk->rtx_queue.clear();
+  sk->ack = AckState{};
+  sk->ip_id = static_cast<uint16_t>(TimestampOffset(secrets_, sk->tuple) >> 16);
+
+  // tcp_connect(): the SYN, the 1 s timer, ActiveOpens.
+  SetState(sk, TcpState::kSynSent);
+  sk->socket_state = SocketState::kConnecting;
+  counters_.Inc(Counter::kTcpActiveOpens);
+  SentSegment syn;
+  syn.seq = sk->iss;
+  syn.end = sk->iss + 1;
+  syn.syn = true;
+  syn.first_sent = now_;
+  sk->rtx_queue.push_back(syn);
+  sk->retrans_stamp = now_;
+  SendSyn(sk, false);
+  ArmRetransmitTimer(sk, sk->rto);
+  RunLoopback();  // a connection to ourselves may complete at once
+  if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
+    return {-1, sk->nonblocking ? EINPROGRESS : EAGAIN, !sk->nonblocking};
+  }
+  return FinishConnect(now, fd);
+}
+
+CallResult Stack::FinishConnect(Instant now, int fd) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  if (sk->socket_state == SocketState::kConnected) return CallResult::Error(EISCONN);
+  if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
+    return {-1, EAGAIN, true};
+  }
+  if (sk->state == TcpState::kClose) {
+    // sock_error(), or ECONNABORTED; the socket may connect again.
+    const int err = sk->err != 0 ? sk->err : ECONNABORTED;
+    sk->err = 0;
+    sk->socket_state = SocketState::kUnconnected;
+    Disconnect(sk);
+    return CallResult::Error(err);
+  }
+  sk->socket_state = SocketState::kConnected;
+  return CallResult::Ok(0);
+}
+
+// --- read and write --------------------------------------------------------------
+
+CallResult Stack::Read(Instant now, int fd, std::span<uint8_t> buffer, int flags) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  if (sk->listening()) return CallResult::Error(ENOTCONN);
+  const bool nonblocking = sk->nonblocking || (flags & MSG_DONTWAIT);
+  if (!sk->recv_buf.empty() && !buffer.empty()) {
+    const size_t n = std::min(buffer.size(), sk->recv_buf.size());
+    std::copy_n(sk->recv_buf.begin(), n, buffer.begin());
+    if (!(flags & MSG_PEEK)) {
+      sk->ConsumeRecv(n);
+      CleanupRbuf(sk, n);
+    }
+    RunLoopback();
+    return CallResult::Ok(static_cast<int64_t>(n));
+  }
+  if (buffer.empty()) return CallResult::Ok(0);
+  // tcp_recvmsg(): the peer's FIN, then a pending error, then a shut-down
+  // receive side all end the stream; a socket never connected is
+  // ENOTCONN (measured: after a RST, read gives ECONNRESET once, then 0).
+  if (sk->done) return CallResult::Ok(0);
+  if (sk->err != 0) {
+    const int err = sk->err;
+    sk->err = 0;
+    return CallResult::Error(err);
+  }
+  if (sk->shutdown & kRcvShutdown) return CallResult::Ok(0);
+  if (sk->state == TcpState::kClose) return CallResult::Error(ENOTCONN);
+  return {-1, EAGAIN, !nonblocking};
+}
+
+CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int flags) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  const bool nonblocking = sk->nonblocking || (flags & MSG_DONTWAIT);
+  // tcp_sendmsg(): wait for the connection to open; anything but an
+  // opening connection is an error (measured: write on a new socket and
+  // on a listener is EPIPE).
+  if (sk->state != TcpState::kEstablished && sk->state != TcpState::kCloseWait) {
+    if (sk->err != 0) {
+      const int err = sk->err;
+      sk->err = 0;
+      return CallResult::Error(err);
+    }
+    if (sk->state != TcpState::kSynSent && sk->state != TcpState::kSynRecv) {
+      return CallResult::Error(EPIPE);
+    }
+    return {-1, EAGAIN, !nonblocking};
+  }
+  if (sk->err != 0 || (sk->shutdown & kSendShutdown)) {
+    const int err = sk->err != 0 ? sk->err : EPIPE;
+    sk->err = 0;
+    return CallResult::Error(err);
+  }
+  if (data.empty()) return CallResult::Ok(0);
+  // The send buffer holds sk_sndbuf bytes of payload (Linux counts skb
+  // memory; this is close for large writes).
+  const size_t queued = sk->write_seq - sk->snd_una;
+  const size_t room =
+      queued >= static_cast<size_t>(sk->sndbuf) ? 0 : sk->sndbuf - queued;
+  const size_t take = std::min(room, data.size());
+  if (take == 0) return {-1, EAGAIN, !nonblocking};
+  sk->send_buf.insert(sk->send_buf.end(), data.begin(), data.begin() + static_cast<long>(take));
+  sk->write_seq += static_cast<uint32_t>(take);
+  sk->pushed_seq = sk->write_seq;
+  PushPendingFrames(sk);
+  RunLoopback();
+  Reap();
+  if (take < data.size() && !nonblocking) {
+    return {static_cast<int64_t>(take), 0, true};
+  }
+  return CallResult::Ok(static_cast<int64_t>(take));
+}
+
+// --- close and shutdown ------------------------------------------------------------
+
+namespace {
+
+// tcp_close_state(): the next state on close, and whether a FIN goes out.
+std::pair<TcpState, bool> CloseTransition(TcpState state) {
+  switch (state) {
+    case TcpState::kSynRecv:
+    case TcpState::kEstablished:
+      return {TcpState::kFinWait1, true};
+    case TcpState::kCloseWait:
+      return {TcpState::kLastAck, true};
+    case TcpState::kFinWait1:
+    case TcpState::kFinWait2:
+    case TcpState::kClosing:
+    case TcpState::kLastAck:
+      return {state, false};
+    default:
+      return {TcpState::kClose, false};
+  }
+}
+
+}  // namespace
+
+void Stack::Disconnect(Sock* sk) {
+  // tcp_disconnect(): abort the connection, with a RST where the peer
+  // thinks it is connected, and make the socket reusable.
+  const TcpState old = sk->state;
+  if (old != TcpState::kClose) SetState(sk, TcpState::kClose);
+  if (old == TcpState::kListen) {
+    ListenStop(sk);
+  } else if (NeedsReset(old) ||
+             (sk->snd_nxt != sk->write_seq &&
+              (old == TcpState::kClosing || old == TcpState::kLastAck))) {
+    SendActiveReset(sk);
+    sk->err = ECONNRESET;
+  } else if (old == TcpState::kSynSent) {
+    sk->err = ECONNRESET;
+  }
+  sk->write_timer = std::monostate{};
+  sk->keepalive_timer = std::monostate{};
+  sk->ack = AckState{};
+  sk->send_buf.clear();
+  sk->ClearRecv();
+  sk->rtx_queue.clear();
+  sk->ofo.clear();
+  sk->selective_acks.clear();
+  sk->shutdown = 0;
+  sk->done = false;
+  sk->fin_queued = false;
+  if (!sk->port_locked) {
+    sk->bound = false;
+    sk->bound_addr.reset();
+    sk->tuple.local = Unspecified(sk->domain);
+  }
+  sk->tuple.remote = Endpoint{};
+}
+
+void Stack::CloseSock(Sock* sk) {
+  // tcp_close().
+  sk->shutdown = kShutdownMask;
+  if (sk->listening()) {
+    SetState(sk, TcpState::kClose);
+    ListenStop(sk);
+    sk->orphan = true;
+    return;
+  }
+  const size_t unread = sk->recv_buf.size();
+  sk->ClearRecv();
+  if (sk->state == TcpState::kClose) {
+    sk->orphan = true;
+    return;
+  }
+  if (unread > 0) {
+    // RFC 2525 §2.17: unread data is lost, so reset rather than FIN
+    // (measured: `R. <snd_nxt>:<snd_nxt>(0) ack <rcv_nxt>`, TCPAbortOnClose).
+    counters_.Inc(Counter::kTcpExtTCPAbortOnClose);
+    SetState(sk, TcpState::kClose);
+    SendActiveReset(sk);
+  } else if (sk->linger && sk->linger_seconds == 0) {
+    // SO_LINGER with a zero timeout aborts (Linux counts TCPAbortOnData).
+    Disconnect(sk);
+    counters_.Inc(Counter::kTcpExtTCPAbortOnData);
+  } else {
+    const auto [next, fin] = CloseTransition(sk->state);
+    SetState(sk, next);
+    if (fin) SendFin(sk);
+  }
+  sk->orphan = true;
+  if (sk->state == TcpState::kFinWait2) {
+    // An orphan in FIN_WAIT_2 waits for the FIN only so long.
+    if (sk->linger2 < 0) {
+      SetState(sk, TcpState::kClose);
+      SendActiveReset(sk);
+      counters_.Inc(Counter::kTcpExtTCPAbortOnLinger);
+    } else {
+      const Duration tmo = FinTime(sk);
+      if (tmo > kTimewaitLen) {
+        sk->keepalive_timer = FinWait2Timer{now_ + tmo - kTimewaitLen};
+      } else {
+        TimeWait(sk, TcpState::kFinWait2, tmo);
+      }
+    }
+  }
+  if (sk->state == TcpState::kClose) {
+    sk->write_timer = std::monostate{};
+    sk->ack.timer.reset();
+  }
+}
+
+CallResult Stack::Close(Instant now, int fd) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  DetachFd(fd, sk);
+  CloseSock(sk);
+  RunLoopback();
+  Reap();
+  return CallResult::Ok(0);
+}
+
+CallResult Stack::Shutdown(Instant now, int fd, int how) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  // inet_shutdown(): SHUT_RD/WR/RDWR become RCV/SEND shutdown bits.
+  const int bits = how + 1;
+  if (how < SHUT_RD || how > SHUT_RDWR) return CallResult::Error(EINVAL);
+  if (sk->socket_state == SocketState::kConnecting) {
+    sk->socket_state = (sk->state == TcpState::kSynSent ||
+                        sk->state == TcpState::kSynRecv ||
+                        sk->state == TcpState::kClose)
+                           ? SocketState::kDisconnecting
+                           : SocketState::kConnected;
+  }
+  int err = 0;
+  switch (sk->state) {
+    case TcpState::kListen:
+      if (!(bits & kRcvShutdown)) break;
+      Disconnect(sk);
+      sk->socket_state = SocketState::kUnconnected;
+      break;
+    case TcpState::kSynSent:
+      Disconnect(sk);
+      sk->socket_state = SocketState::kUnconnected;
+      break;
+    case TcpState::kClose:
+      err = ENOTCONN;
+      sk->shutdown |= static_cast<uint8_t>(bits);
+      break;
+    default:
+      sk->shutdown |= static_cast<uint8_t>(bits);
+      // tcp_shutdown(): a FIN if we have not sent one.
+      if ((bits & kSendShutdown) &&
+          (sk->state == TcpState::kEstablished || sk->state == TcpState::kSynRecv ||
+           sk->state == TcpState::kCloseWait)) {
+        const auto [next, fin] = CloseTransition(sk->state);
+        SetState(sk, next);
+        if (fin) SendFin(sk);
+      }
+      break;
+  }
+  RunLoopback();
+  Reap();
+  return err != 0 ? CallResult::Error(err) : CallResult::Ok(0);
+}
+
+// --- names, fcntl, ioctl, poll ---------------------------------------------------------
+
+CallResult Stack::Getsockname(Instant now, int fd, sockaddr* addr, socklen_t* len) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  Endpoint local = Unspecified(sk->domain);
+  if (sk->bound) local = sk->tuple.local;
+  ToSockaddr(sk->domain, local, addr, len);
+  return CallResult::Ok(0);
+}
+
+CallResult Stack::Getpeername(Instant now, int fd, sockaddr* addr, socklen_t* len) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  // inet_getname(): no peer before the handshake or after the end.
+  if (sk->tuple.remote.port == 0 || sk->state == TcpState::kClose ||
+      sk->state == TcpState::kSynSent || sk->listening()) {
+    return CallResult::Error(ENOTCONN);
+  }
+  ToSockaddr(sk->domain, sk->tuple.remote, addr, len);
+  return CallResult::Ok(0);
+}
+
+CallResult Stack::Fcntl(Instant now, int fd, int cmd, int64_t arg) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  switch (cmd) {
+    case F_GETFL:
+      return CallResult::Ok(O_RDWR | (sk->nonblocking ? O_NONBLOCK : 0));
+    case F_SETFL:
+      sk->nonblocking = (arg & O_NONBLOCK) != 0;
+      return CallResult::Ok(0);
+    case F_GETFD:
+    case F_SETFD:
+      return CallResult::Ok(0);
+    default:
+      return CallResult::Error(EINVAL);
+  }
+}
+
+CallResult Stack::Ioctl(Instant now, int fd, unsigned long request, void* arg) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  if (arg == nullptr) return CallResult::Error(EFAULT);
+  int answer = 0;
+  const bool handshake =
+      sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv;
+  // write_seq counts the FIN in Linux.
+  const uint32_t write_end = sk->write_seq + (sk->fin_queued ? 1 : 0);
+  switch (request) {
+    case SIOCINQ:  // FIONREAD
+      if (sk->listening()) return CallResult::Error(EINVAL);
+      answer = handshake ? 0 : static_cast<int>(sk->recv_buf.size());
+      break;
+    case SIOCOUTQ:
+      if (sk->listening()) return CallResult::Error(EINVAL);
+      answer = handshake ? 0 : static_cast<int>(write_end - sk->snd_una);
+      break;
+    case SIOCOUTQNSD:
+      if (sk->listening()) return CallResult::Error(EINVAL);
+      answer = handshake || !SeqAfter(write_end, sk->snd_nxt)
+                   ? 0
+                   : static_cast<int>(write_end - sk->snd_nxt);
+      break;
+    default:
+      return CallResult::Error(ENOTTY);
+  }
+  std::memcpy(arg, &answer, sizeof answer);
+  return CallResult::Ok(0);
+}
+
+short Stack::PollEvents(Instant now, int fd, short events) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return POLLNVAL;
+  // tcp_poll() (measured: a new socket reports POLLOUT|POLLWRNORM|POLLHUP).
+  int mask = 0;
+  if (sk->listening()) {
+    if (!sk->accept_queue.empty()) mask |= POLLIN | POLLRDNORM;
+  } else {
+    if (sk->shutdown == kShutdownMask || sk->state == TcpState::kClose) mask |= POLLHUP;
+    if (sk->shutdown & kRcvShutdown) mask |= POLLIN | POLLRDNORM | POLLRDHUP;
+    if (sk->state != TcpState::kSynSent && sk->state != TcpState::kSynRecv) {
+      if (!sk->recv_buf.empty()) mask |= POLLIN | POLLRDNORM;
+      if (!(sk->shutdown & kSendShutdown)) {
+        // sk_stream_is_writeable(): free space at least half what is queued.
+        const int64_t queued = sk->write_seq - sk->snd_una;
+        if (sk->sndbuf - queued >= queued / 2) mask |= POLLOUT | POLLWRNORM;
+      } else {
+        mask |= POLLOUT | POLLWRNORM;
+      }
+    }
+  }
+  if (sk->err != 0) mask |= POLLERR;
+  return static_cast<short>(mask & (events | POLLERR | POLLHUP | POLLNVAL));
+}
+
+}  // namespace synack::stack

@@ -1,0 +1,224 @@
+// getsockopt and setsockopt for SOL_SOCKET and IPPROTO_TCP options, with
+// Linux's validation and value conventions.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "runtime/stack/stack.h"
+
+namespace synack::stack {
+
+namespace {
+
+// Linux's floors for buffer sizes: SOCK_MIN_RCVBUF and SOCK_MIN_SNDBUF.
+constexpr int kMinRcvbuf = 2304, kMinSndbuf = 4608;
+constexpr int kTcpMinMss = 88, kMaxTcpWindow = 32767 * 2 + 1;
+
+CallResult PutInt(int value, void* out, socklen_t* len) {
+  // Linux copies min(len, sizeof(int)) bytes and reports that length.
+  if (len == nullptr || static_cast<int>(*len) < 0) return CallResult::Error(EINVAL);
+  const socklen_t n = std::min<socklen_t>(*len, sizeof value);
+  if (out != nullptr) std::memcpy(out, &value, n);
+  *len = n;
+  return CallResult::Ok(0);
+}
+
+}  // namespace
+
+CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
+                             const void* value, socklen_t len) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  if (level == SOL_SOCKET && name == SO_LINGER) {
+    if (len < static_cast<socklen_t>(sizeof(linger)) || value == nullptr) {
+      return CallResult::Error(EINVAL);
+    }
+    linger l;
+    std::memcpy(&l, value, sizeof l);
+    sk->linger = l.l_onoff != 0;
+    sk->linger_seconds = l.l_linger;
+    return CallResult::Ok(0);
+  }
+  if (level == IPPROTO_TCP && name == TCP_CONGESTION) {
+    // Accepted for scripts that choose one; congestion control here is
+    // Reno whatever the name.
+    return CallResult::Ok(0);
+  }
+  if (len < static_cast<socklen_t>(sizeof(int)) || value == nullptr) {
+    return CallResult::Error(EINVAL);
+  }
+  int val;
+  std::memcpy(&val, value, sizeof val);
+  if (level == SOL_SOCKET) {
+    switch (name) {
+      case SO_REUSEADDR: sk->reuseaddr = val != 0; return CallResult::Ok(0);
+      case SO_REUSEPORT: sk->reuseport = val != 0; return CallResult::Ok(0);
+      case SO_KEEPALIVE: sk->keepalive = val != 0; return CallResult::Ok(0);
+      case SO_RCVBUF: {
+        // sock_setsockopt(): doubled for bookkeeping, capped by rmem_max.
+        const int v = std::clamp(val, 0, sysctls_.rmem_max);
+        sk->rcvbuf = std::max(v * 2, kMinRcvbuf);
+        sk->rcvbuf_locked = true;
+        return CallResult::Ok(0);
+      }
+      case SO_SNDBUF: {
+        const int v = std::clamp(val, 0, sysctls_.wmem_max);
+        sk->sndbuf = std::max(v * 2, kMinSndbuf);
+        sk->sndbuf_locked = true;
+        return CallResult::Ok(0);
+      }
+      case SO_RCVLOWAT:
+      case SO_SNDLOWAT:
+      case SO_OOBINLINE:
+      case SO_PRIORITY:
+      case SO_ZEROCOPY:
+      case SO_TIMESTAMP:
+      case SO_TIMESTAMPNS:
+        return CallResult::Ok(0);  // accepted, not modelled
+      default:
+        return CallResult::Error(ENOPROTOOPT);
+    }
+  }
+  if (level == IPPROTO_TCP) {
+    switch (name) {
+      case TCP_NODELAY:
+        // Turning Nagle off sends what it held back.
+        sk->nodelay = val != 0;
+        if (sk->nodelay) PushPendingFrames(sk);
+        break;
+      case TCP_CORK:
+        sk->cork = val != 0;
+        if (!sk->cork) PushPendingFrames(sk);
+        break;
+      case TCP_MAXSEG:
+        if (val != 0 && (val < kTcpMinMss || val > kMaxTcpWindow)) {
+          return CallResult::Error(EINVAL);
+        }
+        sk->user_mss = val;
+        break;
+      case TCP_USER_TIMEOUT:
+        if (val < 0) return CallResult::Error(EINVAL);
+        sk->user_timeout_ms = static_cast<uint32_t>(val);
+        break;
+      case TCP_SYNCNT:
+        if (val < 1 || val > 127) return CallResult::Error(EINVAL);
+        sk->syn_retries = val;
+        break;
+      case TCP_LINGER2:
+        // Negative: an orphan in FIN_WAIT_2 is reset at once. Capped at
+        // TCP_FIN_TIMEOUT_MAX (120 s).
+        sk->linger2 = val < 0 ? -1 : std::min(val, 120);
+        break;
+      case TCP_QUICKACK:
+        // __tcp_sock_set_quickack(): 0 enters interactive mode, else leave
+        // it and send an owed ACK.
+        if (val == 0) {
+          sk->ack.pingpong = sysctls_.tcp_pingpong_thresh;
+        } else if (sk->state != TcpState::kClose && sk->state != TcpState::kListen) {
+          sk->ack.pingpong = 0;
+          if (sk->ack.scheduled) {
+            sk->ack.pushed = true;
+            CleanupRbuf(sk, 1);
+          }
+        }
+        break;
+      case TCP_KEEPIDLE:
+      case TCP_KEEPINTVL:
+      case TCP_KEEPCNT:
+        if (val < 1) return CallResult::Error(EINVAL);
+        break;  // keepalive probes are not modelled yet
+      default:
+        return CallResult::Error(ENOPROTOOPT);
+    }
+    RunLoopback();
+    return CallResult::Ok(0);
+  }
+  if (level == IPPROTO_IP || level == IPPROTO_IPV6) {
+    return CallResult::Ok(0);  // IP_TOS, IPV6_V6ONLY ...: accepted, not modelled
+  }
+  return CallResult::Error(ENOPROTOOPT);
+}
+
+CallResult Stack::Getsockopt(Instant now, int fd, int level, int name,
+                             void* value, socklen_t* len) {
+  AdvanceTo(now);
+  CallResult error;
+  Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return error;
+  if (len == nullptr) return CallResult::Error(EFAULT);
+  if (level == SOL_SOCKET) {
+    switch (name) {
+      case SO_ERROR: {
+        const int err = sk->err;
+        sk->err = 0;
+        return PutInt(err, value, len);
+      }
+      case SO_REUSEADDR: return PutInt(sk->reuseaddr, value, len);
+      case SO_REUSEPORT: return PutInt(sk->reuseport, value, len);
+      case SO_KEEPALIVE: return PutInt(sk->keepalive, value, len);
+      case SO_RCVBUF: return PutInt(sk->rcvbuf, value, len);
+      case SO_SNDBUF: return PutInt(sk->sndbuf, value, len);
+      case SO_TYPE: return PutInt(SOCK_STREAM, value, len);
+      case SO_DOMAIN: return PutInt(sk->domain, value, len);
+      case SO_PROTOCOL: return PutInt(IPPROTO_TCP, value, len);
+      case SO_ACCEPTCONN: return PutInt(sk->listening(), value, len);
+      case SO_LINGER: {
+        linger l{sk->linger ? 1 : 0, sk->linger_seconds};
+        const socklen_t n = std::min<socklen_t>(*len, sizeof l);
+        if (value != nullptr) std::memcpy(value, &l, n);
+        *len = n;
+        return CallResult::Ok(0);
+      }
+      default:
+        return CallResult::Error(ENOPROTOOPT);
+    }
+  }
+  if (level == IPPROTO_TCP) {
+    switch (name) {
+      case TCP_NODELAY: return PutInt(sk->nodelay, value, len);
+      case TCP_CORK: return PutInt(sk->cork, value, len);
+      case TCP_MAXSEG: {
+        // mss_cache (536 before a connection), or TCP_MAXSEG's value on a
+        // closed or listening socket.
+        int mss = static_cast<int>(sk->mss_cache);
+        if (sk->user_mss != 0 &&
+            (sk->state == TcpState::kClose || sk->state == TcpState::kListen)) {
+          mss = sk->user_mss;
+        }
+        return PutInt(mss, value, len);
+      }
+      case TCP_USER_TIMEOUT:
+        return PutInt(static_cast<int>(sk->user_timeout_ms), value, len);
+      case TCP_SYNCNT:
+        return PutInt(sk->syn_retries != 0 ? sk->syn_retries : sysctls_.tcp_syn_retries,
+                      value, len);
+      case TCP_LINGER2:
+        return PutInt(sk->linger2 < 0 ? -1
+                      : sk->linger2 != 0 ? sk->linger2
+                                         : sysctls_.tcp_fin_timeout,
+                      value, len);
+      case TCP_QUICKACK:
+        return PutInt(InQuickackMode(sk) ? 1 : 0, value, len);
+      case TCP_INFO:
+        if (static_cast<int>(*len) < 0) return CallResult::Error(EINVAL);
+        FillTcpInfo(sk, value, len);
+        return CallResult::Ok(0);
+      case TCP_CONGESTION: {
+        const char name_text[16] = "reno";
+        const socklen_t n = std::min<socklen_t>(*len, sizeof name_text);
+        if (value != nullptr) std::memcpy(value, name_text, n);
+        *len = n;
+        return CallResult::Ok(0);
+      }
+      default:
+        return CallResult::Error(ENOPROTOOPT);
+    }
+  }
+  return CallResult::Error(ENOPROTOOPT);
+}
+
+}  // namespace synack::stack

@@ -1,0 +1,269 @@
+// Stack plumbing: packets in (parse, demultiplex) and out (build, queue,
+// loop back), the timer loop, socket tables and lookups.
+#include "runtime/stack/stack.h"
+
+#include <netinet/in.h>
+
+#include <algorithm>
+
+namespace synack::stack {
+
+bool Stack::Segment::syn() const { return th->flags & wire::tcp_flag::kSyn; }
+bool Stack::Segment::ack_flag() const {
+  return th->flags & wire::tcp_flag::kAck;
+}
+bool Stack::Segment::rst() const { return th->flags & wire::tcp_flag::kRst; }
+bool Stack::Segment::fin() const { return th->flags & wire::tcp_flag::kFin; }
+bool Stack::Segment::psh() const { return th->flags & wire::tcp_flag::kPsh; }
+
+Stack::Stack(const StackConfig& config)
+    : config_(config), secrets_(Secrets::FromSeed(config.seed)) {
+  if (config_.local_addresses.empty()) {
+    config_.local_addresses = {*wire::IpAddress::Parse("192.168.0.1"),
+                               *wire::IpAddress::Parse("fd3d:a0b:17d6::1")};
+  }
+}
+
+Stack::~Stack() = default;
+
+// --- Packets and time ------------------------------------------------------
+
+std::string Stack::Input(std::span<const uint8_t> ip_packet, Instant now) {
+  AdvanceTo(now);
+  wire::ParseResult parsed = wire::Parse(ip_packet);
+  if (!parsed.packet) return parsed.error;
+  Deliver(*parsed.packet);
+  RunLoopback();
+  Reap();
+  return "";
+}
+
+void Stack::Poll(Instant now) {
+  AdvanceTo(now);
+  RunLoopback();
+  Reap();
+}
+
+std::optional<SentPacket> Stack::TakeOutput() {
+  if (output_.empty()) return std::nullopt;
+  SentPacket packet = std::move(output_.front());
+  output_.pop_front();
+  return packet;
+}
+
+std::optional<Instant> Stack::NextDeadline() const {
+  std::optional<Instant> next;
+  auto consider = [&next](Instant t) {
+    if (!next || t < *next) next = t;
+  };
+  for (const auto& [id, sk] : socks_) {
+    if (const std::optional<Instant> t = Deadline(sk->write_timer)) consider(*t);
+    if (sk->ack.timer) consider(*sk->ack.timer);
+    if (const auto* k = std::get_if<FinWait2Timer>(&sk->keepalive_timer)) {
+      consider(k->at);
+    }
+    for (const RequestSock& req : sk->syn_queue) consider(req.expires);
+  }
+  for (const auto& [tuple, tw] : timewait_) consider(tw.expires);
+  return next;
+}
+
+void Stack::AdvanceTo(Instant now) {
+  // Each timer fires at its own deadline, in order, so packets it sends
+  // carry that time; then the clock stands at `now`.
+  while (true) {
+    const std::optional<Instant> next = NextDeadline();
+    if (!next || *next > now) break;
+    now_ = std::max(now_, *next);
+    FireTimer(*next);
+    RunLoopback();
+  }
+  now_ = std::max(now_, now);
+}
+
+std::map<std::string, int64_t> Stack::Counters() const {
+  int64_t established = 0;
+  for (const auto& [id, sk] : socks_) {
+    if (sk->state == TcpState::kEstablished ||
+        sk->state == TcpState::kCloseWait) {
+      ++established;
+    }
+  }
+  return counters_.Snapshot(established);
+}
+
+uint32_t Stack::TcpTimestampMs() const {
+  return secrets_.boot_ms + static_cast<uint32_t>(Millis(now_.since_epoch));
+}
+
+// --- Inbound ----------------------------------------------------------------
+
+void Stack::Deliver(const wire::Packet& packet) {
+  const wire::TcpHeader* th = packet.tcp();
+  if (th == nullptr || !IsLocal(packet.dst)) return;
+  counters_.Inc(Counter::kTcpInSegs);
+  Segment seg;
+  seg.packet = &packet;
+  seg.th = th;
+  seg.seq = th->seq;
+  seg.ack = th->ack;
+  seg.len = static_cast<uint32_t>(packet.payload.size());
+  seg.end_seq = seg.seq + seg.len + (seg.syn() ? 1 : 0) + (seg.fin() ? 1 : 0);
+  seg.opts = ParseOptions(th->options, seg.syn());
+  seg.tuple.local = {packet.dst, th->dst_port};
+  seg.tuple.remote = {packet.src, th->src_port};
+
+  // Linux looks in the established hash (connections, TIME_WAIT and
+  // requests) before the listeners; requests live in their listener here.
+  if (Sock* sk = FindConnection(seg.tuple)) {
+    SegmentArrives(sk, seg);
+    return;
+  }
+  if (auto tw = timewait_.find(seg.tuple); tw != timewait_.end()) {
+    TimeWaitSegment(&tw->second, seg);
+    return;
+  }
+  if (Sock* listener = FindListener(seg.tuple.local)) {
+    ListenerSegment(listener, seg);
+    return;
+  }
+  // No socket: RFC 9293 §3.10.7.1, answered by tcp_v4_send_reset().
+  SendResetReply(seg);
+}
+
+void Stack::RunLoopback() {
+  if (in_loopback_) return;
+  in_loopback_ = true;
+  while (!loopback_.empty()) {
+    wire::Packet packet = std::move(loopback_.front());
+    loopback_.pop_front();
+    Deliver(packet);
+  }
+  in_loopback_ = false;
+}
+
+// --- Outbound ---------------------------------------------------------------
+
+void Stack::Emit(const FourTuple& tuple, const OutSegment& segment,
+                 uint16_t ip_id) {
+  wire::Packet packet;
+  packet.src = tuple.local.addr;
+  packet.dst = tuple.remote.addr;
+  packet.ttl = static_cast<uint8_t>(sysctls_.ip_default_ttl);
+  packet.ip_id = ip_id;
+  // Linux sets DF on TCP over IPv4 (path MTU discovery is on by default).
+  packet.dont_fragment = IsV4(tuple.local.addr);
+  wire::TcpHeader th;
+  th.src_port = tuple.local.port;
+  th.dst_port = tuple.remote.port;
+  th.seq = segment.seq;
+  th.ack = segment.ack;
+  th.flags = segment.flags;
+  th.window = segment.window;
+  th.options = segment.options;
+  packet.l4 = th;
+  packet.payload = segment.payload;
+  if (segment.flags & wire::tcp_flag::kRst) counters_.Inc(Counter::kTcpOutRsts);
+  if (IsLocal(packet.dst)) {
+    // A connection to ourselves goes over loopback, which the wire (and so
+    // the script) never sees.
+    loopback_.push_back(std::move(packet));
+    return;
+  }
+  wire::BuildResult built = wire::Build(packet);
+  if (!built.ok()) return;  // cannot happen for segments we build
+  output_.push_back({std::move(built.bytes), now_});
+}
+
+// --- Addresses ---------------------------------------------------------------
+
+bool Stack::IsLocal(const wire::IpAddress& address) const {
+  return std::find(config_.local_addresses.begin(),
+                   config_.local_addresses.end(),
+                   address) != config_.local_addresses.end();
+}
+
+std::optional<wire::IpAddress> Stack::SourceFor(
+    const wire::IpAddress& remote) const {
+  for (const wire::IpAddress& local : config_.local_addresses) {
+    if (local.family == remote.family) return local;
+  }
+  return std::nullopt;
+}
+
+int Stack::MssFor(const wire::IpAddress& remote) const {
+  return config_.mtu - (IsV4(remote) ? 40 : 60);
+}
+
+// --- Socket tables -----------------------------------------------------------
+
+Sock* Stack::NewSock(int domain) {
+  auto sk = std::make_unique<Sock>();
+  sk->id = next_id_++;
+  sk->domain = domain;
+  // tcp_init_sock(): buffers from tcp_rmem[1] and tcp_wmem[1] (measured
+  // SO_RCVBUF 131072, SO_SNDBUF 16384 on a new socket).
+  sk->rcvbuf = sysctls_.tcp_rmem[1];
+  sk->sndbuf = sysctls_.tcp_wmem[1];
+  Sock* raw = sk.get();
+  socks_[raw->id] = std::move(sk);
+  return raw;
+}
+
+Sock* Stack::FindSock(uint64_t id) const {
+  auto it = socks_.find(id);
+  return it == socks_.end() ? nullptr : it->second.get();
+}
+
+Sock* Stack::SockForFd(int fd, CallResult* error) const {
+  auto it = fds_.find(fd);
+  if (it == fds_.end()) {
+    *error = CallResult::Error(EBADF);
+    return nullptr;
+  }
+  return FindSock(it->second);
+}
+
+Sock* Stack::FindConnection(const FourTuple& tuple) const {
+  auto it = connections_.find(tuple);
+  return it == connections_.end() ? nullptr : FindSock(it->second);
+}
+
+Sock* Stack::FindListener(const Endpoint& local) const {
+  // An exact address beats the wildcard, as in Linux's listener scoring.
+  Sock* wildcard = nullptr;
+  for (const auto& [id, sk] : socks_) {
+    if (!sk->listening() || sk->tuple.local.port != local.port) continue;
+    // An AF_INET socket takes IPv4 only; AF_INET6 both (no IPV6_V6ONLY).
+    if (sk->domain == AF_INET && !IsV4(local.addr)) continue;
+    if (sk->bound_addr) {
+      if (*sk->bound_addr == local.addr) return sk.get();
+    } else if (wildcard == nullptr) {
+      wildcard = sk.get();
+    }
+  }
+  return wildcard;
+}
+
+void Stack::HashConnection(Sock* sk) { connections_[sk->tuple] = sk->id; }
+
+void Stack::UnhashConnection(Sock* sk) {
+  auto it = connections_.find(sk->tuple);
+  if (it != connections_.end() && it->second == sk->id) connections_.erase(it);
+}
+
+void Stack::Reap() {
+  for (auto it = socks_.begin(); it != socks_.end();) {
+    Sock* sk = it->second.get();
+    const bool dead = !sk->has_fd && !sk->in_accept_queue &&
+                      sk->state == TcpState::kClose;
+    if (dead) {
+      UnhashConnection(sk);
+      it = socks_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace synack::stack

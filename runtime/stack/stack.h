@@ -1,0 +1,317 @@
+// Stack: synack's own userspace TCP/IP stack, modelled on Linux 6.18's TCP
+// connection handling and sysctls. Raw IP datagrams go in and out; time is
+// passed in; the socket API mirrors Linux's system calls.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "runtime/stack/counters.h"
+#include "runtime/stack/isn.h"
+#include "runtime/stack/sock.h"
+#include "runtime/stack/sysctls.h"
+#include "runtime/stack/tcp_time.h"
+#include "runtime/wire/packet.h"
+
+namespace synack::stack {
+
+struct StackConfig {
+  // The addresses the stack owns; packets to them are delivered, others
+  // ignored. Empty means packetdrill's local defaults, 192.168.0.1 and
+  // fd3d:a0b:17d6::1.
+  std::vector<wire::IpAddress> local_addresses;
+  // Seeds the secrets behind ISNs, timestamp offsets, SYN cookies and port
+  // choice, and the clocks' readings at time zero: one seed, one run.
+  uint64_t seed = 1;
+  // The device MTU: the MSS announced is MTU - 40 over IPv4, MTU - 60 over
+  // IPv6 (packetdrill uses 1500 for IPv4 and 1520 for IPv6).
+  int mtu = 1500;
+};
+
+// A packet the stack sent and the time it left.
+struct SentPacket {
+  std::vector<uint8_t> bytes;
+  Instant time;
+};
+
+// A socket call's outcome in Linux's terms: ret >= 0, or ret == -1 and err.
+//
+// Blocking calls. The stack never waits. When a call on a blocking socket
+// (no O_NONBLOCK, no MSG_DONTWAIT) would sleep in Linux, the result is
+// {-1, EAGAIN, would_block = true}; a non-blocking socket gets the same
+// {-1, EAGAIN} (EINPROGRESS for connect) with would_block false, as Linux
+// returns it. A caller that models blocking keeps such a call pending and
+// calls again after each Input() or Poll() until would_block is false; the
+// answer it then gets is what Linux's call would have returned at that
+// moment. Retrying is what completes each call:
+//   Accept, Read:  call again with the same arguments.
+//   Connect:       a blocking connect() sends the SYN and returns
+//                  would_block; call FinishConnect(fd) until it stops
+//                  blocking (0, or the error: ECONNREFUSED, ETIMEDOUT...).
+//   Write:         when the send buffer fills, returns would_block with
+//                  ret = the bytes it took (> 0), or -1/EAGAIN if none fit;
+//                  call again with the rest and add up (Linux's blocking
+//                  write returns the sum).
+// Everything else completes at once. A Stack is not thread-safe: a caller
+// that runs blocking calls on threads must serialize every call, Input
+// and Poll.
+struct CallResult {
+  int64_t ret = 0;
+  int err = 0;
+  bool would_block = false;
+
+  static CallResult Ok(int64_t ret) { return {ret, 0, false}; }
+  static CallResult Error(int err) { return {-1, err, false}; }
+  friend bool operator==(const CallResult&, const CallResult&) = default;
+};
+
+// The stack never reads a clock: every entry point takes the time it runs
+// at, and timers fire in Poll() (or on the way into any other call) at
+// their own deadlines. A virtual clock drives it by jumping to
+// min(next script event, NextDeadline()), calling Poll() there and taking
+// the packets TakeOutput() returns, each stamped with its time.
+class Stack {
+ public:
+  explicit Stack(const StackConfig& config);
+  ~Stack();
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  // --- Packets and time ---------------------------------------------------
+
+  // Delivers a raw IP datagram from the wire at `now` (timers due by then
+  // fire first). Returns an error message for a datagram that does not
+  // parse, empty otherwise; packets for other hosts or protocols are
+  // dropped without error.
+  std::string Input(std::span<const uint8_t> ip_packet, Instant now);
+  // Fires every timer due at or before `now`, each at its own deadline, so
+  // a jump of the virtual clock replays what happened on the way.
+  void Poll(Instant now);
+  // The earliest pending timer, if any.
+  std::optional<Instant> NextDeadline() const;
+  // The oldest packet sent and not yet taken.
+  std::optional<SentPacket> TakeOutput();
+
+  // --- Configuration and statistics ---------------------------------------
+
+  Sysctls& sysctls() { return sysctls_; }
+  const Sysctls& sysctls() const { return sysctls_; }
+  // The SNMP and netstat counters under nstat's names.
+  std::map<std::string, int64_t> Counters() const;
+
+  // --- The socket API, Linux ABI, descriptors from 3 up ---------------------
+  // Every call takes the time it happens at; timers due by then fire first.
+
+  CallResult Socket(Instant now, int domain, int type, int protocol);
+  CallResult Bind(Instant now, int fd, const sockaddr* addr, socklen_t len);
+  CallResult Listen(Instant now, int fd, int backlog);
+  CallResult Accept(Instant now, int fd, sockaddr* addr, socklen_t* len);
+  CallResult Connect(Instant now, int fd, const sockaddr* addr, socklen_t len);
+  CallResult FinishConnect(Instant now, int fd);
+  // read/recv: `flags` takes MSG_PEEK and MSG_DONTWAIT.
+  CallResult Read(Instant now, int fd, std::span<uint8_t> buffer, int flags = 0);
+  // write/send: `flags` takes MSG_DONTWAIT (MSG_NOSIGNAL and MSG_MORE are
+  // accepted and have no effect here).
+  CallResult Write(Instant now, int fd, std::span<const uint8_t> data,
+                   int flags = 0);
+  CallResult Close(Instant now, int fd);
+  CallResult Shutdown(Instant now, int fd, int how);
+  CallResult Getsockopt(Instant now, int fd, int level, int name, void* value,
+                        socklen_t* len);
+  CallResult Setsockopt(Instant now, int fd, int level, int name,
+                        const void* value, socklen_t len);
+  CallResult Getsockname(Instant now, int fd, sockaddr* addr, socklen_t* len);
+  CallResult Getpeername(Instant now, int fd, sockaddr* addr, socklen_t* len);
+  // F_GETFL / F_SETFL (O_NONBLOCK), F_GETFD / F_SETFD.
+  CallResult Fcntl(Instant now, int fd, int cmd, int64_t arg);
+  // FIONREAD/SIOCINQ, SIOCOUTQ, SIOCOUTQNSD; `arg` points to an int.
+  CallResult Ioctl(Instant now, int fd, unsigned long request, void* arg);
+  // The revents poll() reports for `events` on `fd` (POLLNVAL for a bad
+  // descriptor), as tcp_poll() computes them.
+  short PollEvents(Instant now, int fd, short events);
+
+ private:
+  // A parsed inbound TCP segment.
+  struct Segment {
+    const wire::Packet* packet = nullptr;
+    const wire::TcpHeader* th = nullptr;
+    uint32_t seq = 0, end_seq = 0, ack = 0;
+    uint32_t len = 0;  // payload bytes
+    ReceivedOptions opts;
+    FourTuple tuple;  // local = our side
+    bool syn() const;
+    bool ack_flag() const;
+    bool rst() const;
+    bool fin() const;
+    bool psh() const;
+  };
+
+  // An outbound TCP segment before it becomes a packet.
+  struct OutSegment {
+    uint32_t seq = 0, ack = 0;
+    uint16_t flags = 0;
+    uint16_t window = 0;
+    std::vector<wire::TcpOption> options;
+    std::vector<uint8_t> payload;
+  };
+
+  // stack.cc: plumbing.
+  void AdvanceTo(Instant now);
+  void RunLoopback();
+  void Deliver(const wire::Packet& packet);
+  void Emit(const FourTuple& tuple, const OutSegment& segment, uint16_t ip_id);
+  bool IsLocal(const wire::IpAddress& address) const;
+  std::optional<wire::IpAddress> SourceFor(const wire::IpAddress& remote) const;
+  int MssFor(const wire::IpAddress& remote) const;
+  Sock* NewSock(int domain);
+  Sock* FindSock(uint64_t id) const;
+  Sock* SockForFd(int fd, CallResult* error) const;
+  Sock* FindConnection(const FourTuple& tuple) const;
+  Sock* FindListener(const Endpoint& local) const;
+  void HashConnection(Sock* sk);
+  void UnhashConnection(Sock* sk);
+  void Reap();
+  uint32_t TcpTimestampMs() const;
+  Instant now() const { return now_; }
+
+  // state.cc: state changes and the ends of connections.
+  void SetState(Sock* sk, TcpState state);
+  void TcpDone(Sock* sk);
+  void TcpReset(Sock* sk);
+  void TcpFinishConnect(Sock* sk);
+  void InitTransfer(Sock* sk);
+  void SyncMss(Sock* sk);
+  void InitializeRcvMss(Sock* sk);
+
+  // tcp_input.cc: segments for a socket that is not listening.
+  void SegmentArrives(Sock* sk, const Segment& seg);
+  // Returns true when the caller must answer with a RST.
+  bool RcvSynSent(Sock* sk, const Segment& seg);
+  bool RcvStateProcess(Sock* sk, const Segment& seg);
+  bool ValidateIncoming(Sock* sk, const Segment& seg);
+  enum class AckResult { kOk, kOld, kUnsentData, kTooOld };
+  AckResult TcpAck(Sock* sk, const Segment& seg);
+  void CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
+                     std::optional<Duration>* seq_rtt);
+  void UpdateRtt(Sock* sk, std::optional<Duration> seq_rtt,
+                 const Segment* seg);
+  void RttEstimator(Sock* sk, int64_t mrtt_us);
+  void SetRto(Sock* sk);
+  void CongestionOnAck(Sock* sk, uint32_t acked_segments);
+  void DataQueue(Sock* sk, const Segment& seg);
+  void OfoQueue(Sock* sk, const Segment& seg);
+  void Fin(Sock* sk);
+  void EventDataRecv(Sock* sk, const Segment& seg);
+  void MeasureRcvMss(Sock* sk, const Segment& seg);
+  void GrowWindow(Sock* sk, const Segment& seg);
+  void AckSndCheck(Sock* sk);
+  void IncrQuickack(Sock* sk, int max_quickacks);
+  void EnterQuickackMode(Sock* sk, int max_quickacks);
+  bool InQuickackMode(const Sock* sk) const;
+  void StoreTsRecent(Sock* sk, const Segment& seg);
+  bool PawsReject(const Sock* sk, const Segment& seg) const;
+  bool OowRateLimited(std::optional<Instant>* last, const Segment& seg,
+                      Counter skipped);
+  void SendChallengeAck(Sock* sk);
+  void SendDupAck(Sock* sk, const Segment& seg);
+  void CleanupRbuf(Sock* sk, size_t copied);
+
+  // tcp_output.cc: building and sending segments.
+  uint32_t SelectWindow(Sock* sk);
+  uint32_t ComputeWindow(const Sock* sk) const;
+  uint32_t TcpSpace(const Sock* sk) const;
+  uint32_t FullSpace(const Sock* sk) const;
+  uint32_t SendMss(const Sock* sk) const;
+  std::vector<wire::TcpOption> SegmentOptions(Sock* sk, bool with_sacks);
+  void TransmitSegment(Sock* sk, uint32_t seq, uint32_t len, uint16_t flags,
+                       bool retransmission);
+  void SendSyn(Sock* sk, bool retransmission);
+  void SendSynAckFromSock(Sock* sk, bool retransmission);
+  void SendAck(Sock* sk);
+  void SendActiveReset(Sock* sk);
+  void SendResetReply(const Segment& seg);
+  void WriteXmit(Sock* sk, bool nagle_off);
+  void PushPendingFrames(Sock* sk);
+  void SendFin(Sock* sk);
+  void SendProbe(Sock* sk);
+  void SendDelayedAck(Sock* sk);
+  void EventAckSent(Sock* sk);
+  void ArmRetransmitTimer(Sock* sk, Duration when);
+  void ClearWriteTimer(Sock* sk);
+  void RetransmitHead(Sock* sk);
+  bool ScheduleLossProbe(Sock* sk, bool advancing_rto);
+  void SendLossProbe(Sock* sk);
+  void RearmRto(Sock* sk);
+  void EnterLoss(Sock* sk);
+
+  // listen_queue.cc: SYNs and ACKs at a listener, the accept queue.
+  void ListenerSegment(Sock* listener, const Segment& seg);
+  void ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn);
+  void CheckReq(Sock* listener, RequestSock* req, const Segment& seg);
+  Sock* CreateChild(Sock* listener, const RequestSock& req, const Segment& seg);
+  bool AcceptQueueFull(const Sock* listener) const;
+  bool ReqQueueFull(const Sock* listener) const;
+  void SendSynAck(const Sock* listener, const RequestSock& req,
+                  bool retransmission, std::optional<uint32_t> cookie_tsval);
+  void SendReqAck(const RequestSock& req);
+  void DropReq(Sock* listener, const FourTuple& tuple);
+  RequestSock* FindReq(Sock* listener, const FourTuple& tuple);
+  void ReqTimer(Sock* listener, RequestSock* req);
+  void ListenStop(Sock* listener);
+  void CheckCookie(Sock* listener, const Segment& seg);
+  uint32_t CookieTime() const;
+
+  // timewait.cc: TIME_WAIT and orphaned FIN_WAIT_2.
+  void TimeWait(Sock* sk, TcpState substate, Duration timeo);
+  void TimeWaitSegment(TimeWaitSock* tw, const Segment& seg);
+  void SendTimeWaitAck(const TimeWaitSock& tw);
+
+  // timers.cc: each timer's expiry.
+  void FireTimer(Instant now);
+  void RetransmitTimerFired(Sock* sk);
+  bool WriteTimeout(Sock* sk);
+  void DelackTimerFired(Sock* sk);
+  void ProbeTimerFired(Sock* sk);
+  void KeepaliveTimerFired(Sock* sk);
+  Duration FinTime(const Sock* sk) const;
+
+  // tcp_info.cc
+  void FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const;
+
+  // Sockets: lookups and ports (socket_api.cc).
+  bool PortInUse(const Sock* sk, const std::optional<wire::IpAddress>& addr,
+                 uint16_t port) const;
+  int BindPort(Sock* sk, const std::optional<wire::IpAddress>& addr,
+               uint16_t port);
+  int ConnectPort(Sock* sk, const wire::IpAddress& local, const Endpoint& remote);
+  int AllocFd();
+  void DetachFd(int fd, Sock* sk);
+  void CloseSock(Sock* sk);
+  void Disconnect(Sock* sk);
+
+  StackConfig config_;
+  Secrets secrets_;
+  Sysctls sysctls_;
+  CounterTable counters_;
+  Instant now_;
+  uint64_t next_id_ = 1;
+  std::map<uint64_t, std::unique_ptr<Sock>> socks_;
+  std::map<int, uint64_t> fds_;
+  std::map<FourTuple, uint64_t> connections_;
+  std::map<FourTuple, TimeWaitSock> timewait_;
+  std::deque<SentPacket> output_;
+  std::deque<wire::Packet> loopback_;
+  // Per-destination offsets for ephemeral ports (Linux's table_perturb).
+  std::map<uint32_t, uint32_t> port_perturb_;
+  bool in_loopback_ = false;
+};
+
+}  // namespace synack::stack

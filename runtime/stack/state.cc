@@ -1,0 +1,119 @@
+// Connection state changes and the ends of connections: tcp_set_state(),
+// tcp_done(), tcp_reset(), tcp_finish_connect() and what they set up.
+#include <algorithm>
+
+#include "runtime/stack/stack.h"
+
+namespace synack::stack {
+
+const char* StateName(TcpState state) {
+  switch (state) {
+    case TcpState::kEstablished: return "ESTABLISHED";
+    case TcpState::kSynSent: return "SYN_SENT";
+    case TcpState::kSynRecv: return "SYN_RECV";
+    case TcpState::kFinWait1: return "FIN_WAIT1";
+    case TcpState::kFinWait2: return "FIN_WAIT2";
+    case TcpState::kTimeWait: return "TIME_WAIT";
+    case TcpState::kClose: return "CLOSE";
+    case TcpState::kCloseWait: return "CLOSE_WAIT";
+    case TcpState::kLastAck: return "LAST_ACK";
+    case TcpState::kListen: return "LISTEN";
+    case TcpState::kClosing: return "CLOSING";
+  }
+  return "?";
+}
+
+void Stack::SetState(Sock* sk, TcpState state) {
+  const TcpState old = sk->state;
+  if (state == TcpState::kClose) {
+    // tcp_set_state(): a synchronized connection that dies counts as an
+    // EstabReset; the socket leaves the lookup tables.
+    if (old == TcpState::kEstablished || old == TcpState::kCloseWait) {
+      counters_.Inc(Counter::kTcpEstabResets);
+    }
+    UnhashConnection(sk);
+  }
+  sk->state = state;
+}
+
+void Stack::TcpDone(Sock* sk) {
+  if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
+    counters_.Inc(Counter::kTcpAttemptFails);
+  }
+  SetState(sk, TcpState::kClose);
+  sk->write_timer = std::monostate{};
+  sk->keepalive_timer = std::monostate{};
+  sk->ack.timer.reset();
+  sk->ack.scheduled = false;
+  sk->shutdown = kShutdownMask;
+}
+
+void Stack::TcpReset(Sock* sk) {
+  // tcp_reset(): the error a BSD socket reports for a RST in each state.
+  switch (sk->state) {
+    case TcpState::kSynSent: sk->err = ECONNREFUSED; break;
+    case TcpState::kCloseWait: sk->err = EPIPE; break;
+    case TcpState::kClose: return;
+    default: sk->err = ECONNRESET; break;
+  }
+  sk->send_buf.clear();
+  sk->rtx_queue.clear();
+  TcpDone(sk);
+}
+
+void Stack::SyncMss(Sock* sk) {
+  // tcp_mtu_to_mss(): the path MTU less headers, at most the peer's MSS,
+  // less the timestamp option when it is on every segment.
+  int mss = std::min(MssFor(sk->tuple.remote.addr), int{sk->mss_clamp});
+  mss = std::max(mss, sysctls_.tcp_min_snd_mss);
+  const int header_options = sk->tstamp_ok ? 12 : 0;
+  mss -= header_options;
+  // tcp_bound_to_half_wnd(): never more than half the largest window the
+  // peer has offered (measured: a peer offering an unscaled 514 gets
+  // TCP_MAXSEG 514).
+  const uint32_t cutoff =
+      sk->max_window > 536 ? sk->max_window / 2 : sk->max_window;
+  if (cutoff != 0 && static_cast<uint32_t>(mss) > cutoff) {
+    mss = std::max<int>(static_cast<int>(cutoff), 68 - 20 - header_options);
+  }
+  sk->mss_cache = static_cast<uint32_t>(mss);
+}
+
+void Stack::InitializeRcvMss(Sock* sk) {
+  // tcp_initialize_rcv_mss(): a conservative guess until segments arrive.
+  uint32_t hint = std::min<uint32_t>(sk->advmss, sk->mss_cache);
+  hint = std::min(hint, sk->rcv_wnd / 2);
+  hint = std::min<uint32_t>(hint, 536);
+  hint = std::max<uint32_t>(hint, 88);
+  sk->ack.rcv_mss = hint;
+}
+
+void Stack::InitTransfer(Sock* sk) {
+  // RFC 6298 §5.7: no RTT sample from the handshake (the SYN or SYN-ACK
+  // was retransmitted) means an RTO of 3 s once established.
+  if (sk->srtt_us == 0) {
+    sk->rttvar_us = static_cast<uint32_t>(Micros(kTimeoutFallback));
+    sk->mdev_us = sk->mdev_max_us = sk->rttvar_us;
+    sk->rto = kTimeoutFallback;
+  }
+  // tcp_init_transfer(): an initial window of 10 segments (RFC 6928), or 1
+  // after more than one SYN retransmission that was not undone.
+  sk->cwnd = (sk->total_retrans > 1 && sk->undo_marker != 0) ? 1 : 10;
+  sk->in_loss = false;
+  sk->rcv_ssthresh = std::min(sk->rcv_ssthresh, sk->window_clamp);
+  // tcp_sndbuf_expand(): room for twice the initial window of full
+  // segments at their memory cost (87040 bytes for a 1460 MSS).
+  if (!sk->sndbuf_locked) {
+    const int sndmem = 2 * 10 * 4352;
+    if (sk->sndbuf < sndmem) sk->sndbuf = std::min(sndmem, sysctls_.tcp_wmem[2]);
+  }
+  sk->lsndtime = now_;
+}
+
+void Stack::TcpFinishConnect(Sock* sk) {
+  SetState(sk, TcpState::kEstablished);
+  sk->ack.lrcvtime = now_;
+  InitTransfer(sk);
+}
+
+}  // namespace synack::stack

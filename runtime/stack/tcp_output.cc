@@ -1,0 +1,536 @@
+// Building and sending segments: windows, options, SYNs, ACKs, RSTs, data
+// (MSS, window, cwnd, Nagle), FIN, retransmission and probes; after Linux's
+// tcp_output.c.
+#include <algorithm>
+
+#include "runtime/stack/stack.h"
+#include "runtime/stack/window.h"
+
+namespace synack::stack {
+
+namespace flag = wire::tcp_flag;
+
+// --- Windows ---------------------------------------------------------------
+
+uint32_t Stack::FullSpace(const Sock* sk) const {
+  return WinFromSpace(sk->rcvbuf);
+}
+
+uint32_t Stack::TcpSpace(const Sock* sk) const {
+  // Memory as Linux counts it: payload plus per-segment overhead.
+  int64_t alloc = sk->rmem_alloc;
+  for (const OutOfOrderSegment& s : sk->ofo) alloc += s.data.size() + kSkbOverhead;
+  return WinFromSpace(sk->rcvbuf - alloc);
+}
+
+uint32_t Stack::ComputeWindow(const Sock* sk) const {
+  // __tcp_select_window().
+  int64_t mss = sk->ack.rcv_mss;
+  int64_t free_space = TcpSpace(sk);
+  const int64_t allowed_space = FullSpace(sk);
+  const int64_t full_space =
+      std::min<int64_t>(sk->window_clamp, allowed_space);
+  if (mss > full_space) {
+    mss = full_space;
+    if (mss <= 0) return 0;
+  }
+  // The window is never shrunk; below half the full space Linux heads for
+  // a zero window instead of offering crumbs.
+  if (free_space < full_space / 2) {
+    free_space = free_space >> sk->rcv_wscale << sk->rcv_wscale;
+    if (free_space < (allowed_space >> 4) || free_space < mss) return 0;
+  }
+  free_space = std::min<int64_t>(free_space, sk->rcv_ssthresh);
+  int64_t window;
+  if (sk->rcv_wscale != 0) {
+    // Round up so the scaled value does not lose the last bytes.
+    const int64_t unit = int64_t{1} << sk->rcv_wscale;
+    window = (free_space + unit - 1) / unit * unit;
+  } else {
+    // Keep the current offer when it is within one MSS of the free space;
+    // otherwise the largest multiple of the MSS.
+    window = sk->rcv_wnd;
+    if (window <= free_space - mss || window > free_space) {
+      window = mss > 0 ? free_space / mss * mss : free_space;
+    } else if (mss == full_space && free_space > window + (full_space >> 1)) {
+      window = free_space;
+    }
+  }
+  return static_cast<uint32_t>(std::max<int64_t>(window, 0));
+}
+
+uint32_t Stack::SelectWindow(Sock* sk) {
+  // tcp_select_window(): never shrink what was offered; the offer moves
+  // rcv_wup to rcv_nxt.
+  const int64_t cur = std::max<int64_t>(
+      0, static_cast<int64_t>(sk->rcv_wup + sk->rcv_wnd - sk->rcv_nxt));
+  uint32_t new_win = ComputeWindow(sk);
+  if (new_win < cur) {
+    const uint32_t unit = 1u << sk->rcv_wscale;
+    new_win = static_cast<uint32_t>((cur + unit - 1) / unit * unit);
+  }
+  sk->rcv_wnd = new_win;
+  sk->rcv_wup = sk->rcv_nxt;
+  new_win = std::min<uint32_t>(new_win, 65535u << sk->rcv_wscale);
+  return new_win >> sk->rcv_wscale;
+}
+
+uint32_t Stack::SendMss(const Sock* sk) const { return sk->mss_cache; }
+
+// --- Options -----------------------------------------------------------------
+
+std::vector<wire::TcpOption> Stack::SegmentOptions(Sock* sk, bool with_sacks) {
+  std::vector<SackBlock> sacks;
+  if (with_sacks && sk->sack_ok) {
+    // A D-SACK block goes first and only once (RFC 2883).
+    if (sk->dsack) sacks.push_back(*sk->dsack);
+    sacks.insert(sacks.end(), sk->selective_acks.begin(),
+                 sk->selective_acks.end());
+    sk->dsack.reset();
+  }
+  return BuildSegmentOptions(sk->tstamp_ok, TcpTimestampMs() + sk->ts_offset,
+                             sk->ts_recent, sacks);
+}
+
+// --- Sending -------------------------------------------------------------------
+
+void Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
+                            uint16_t flags, bool retransmission) {
+  OutSegment out;
+  out.seq = seq;
+  out.ack = sk->rcv_nxt;
+  out.flags = flags | flag::kAck;
+  out.window = static_cast<uint16_t>(SelectWindow(sk));
+  out.options = SegmentOptions(sk, true);
+  if (len > 0) {
+    const size_t offset = seq - sk->snd_una;
+    out.payload.assign(sk->send_buf.begin() + static_cast<long>(offset),
+                       sk->send_buf.begin() + static_cast<long>(offset + len));
+  }
+  const uint32_t end = seq + len + ((flags & flag::kFin) ? 1 : 0);
+  // OutSegs leaves out segments that carry only retransmitted sequence
+  // space (tcp_transmit_skb).
+  if (SeqAfter(end, sk->snd_nxt) || end == seq) {
+    counters_.Inc(Counter::kTcpOutSegs);
+  }
+  if (retransmission) counters_.Inc(Counter::kTcpRetransSegs);
+  if (!retransmission && len > 0) counters_.Inc(Counter::kTcpExtTCPOrigDataSent);
+  Emit(sk->tuple, out, sk->ip_id++);
+  ++sk->segs_out;
+  if (len > 0) {
+    ++sk->data_segs_out;
+    sk->bytes_sent += len;
+    if (retransmission) sk->bytes_retrans += len;
+  }
+  EventAckSent(sk);
+  if (len > 0) {
+    // tcp_event_data_sent(): a reply within ato of the last receive
+    // counts towards interactive (pingpong) mode.
+    if (now_ - sk->ack.lrcvtime < sk->ack.ato) ++sk->ack.pingpong;
+    sk->lsndtime = now_;
+  }
+}
+
+void Stack::SendSyn(Sock* sk, bool retransmission) {
+  OutSegment out;
+  out.seq = sk->iss;
+  out.flags = flag::kSyn;
+  out.window = static_cast<uint16_t>(std::min<uint32_t>(sk->rcv_wnd, 65535));
+  SynOptions spec;
+  spec.mss = sk->advmss;
+  spec.sack = sysctls_.tcp_sack != 0;
+  spec.timestamps = sysctls_.tcp_timestamps != 0;
+  spec.tsval = TcpTimestampMs() + sk->ts_offset;
+  spec.tsecr = 0;
+  if (sysctls_.tcp_window_scaling != 0) spec.wscale = sk->rcv_wscale;
+  out.options = BuildSynOptions(spec);
+  if (retransmission) {
+    counters_.Inc(Counter::kTcpRetransSegs);
+    counters_.Inc(Counter::kTcpExtTCPSynRetrans);
+  } else {
+    counters_.Inc(Counter::kTcpOutSegs);
+  }
+  Emit(sk->tuple, out, sk->ip_id++);
+  sk->lsndtime = now_;
+}
+
+void Stack::SendSynAckFromSock(Sock* sk, bool retransmission) {
+  // Simultaneous open (tcp_send_synack): our SYN again, now with an ACK.
+  OutSegment out;
+  out.seq = sk->iss;
+  out.ack = sk->rcv_nxt;
+  out.flags = flag::kSyn | flag::kAck;
+  out.window = static_cast<uint16_t>(std::min<uint32_t>(sk->rcv_wnd, 65535));
+  SynOptions spec;
+  spec.mss = sk->advmss;
+  spec.sack = sk->sack_ok;
+  spec.timestamps = sk->tstamp_ok;
+  spec.tsval = TcpTimestampMs() + sk->ts_offset;
+  spec.tsecr = sk->ts_recent;
+  if (sk->wscale_ok) spec.wscale = sk->rcv_wscale;
+  out.options = BuildSynOptions(spec);
+  // The SYN's sequence space was counted when the SYN went out.
+  if (retransmission) {
+    counters_.Inc(Counter::kTcpRetransSegs);
+    counters_.Inc(Counter::kTcpExtTCPSynRetrans);
+  }
+  Emit(sk->tuple, out, sk->ip_id++);
+  EventAckSent(sk);
+}
+
+void Stack::SendAck(Sock* sk) {
+  // tcp_acceptable_seq(): snd_nxt, unless the peer's window shrank below it.
+  const uint32_t wnd_end = sk->snd_una + sk->snd_wnd;
+  const uint32_t seq = SeqAfter(sk->snd_nxt, wnd_end) && sk->snd_wnd != 0
+                           ? wnd_end
+                           : sk->snd_nxt;
+  TransmitSegment(sk, seq, 0, 0, false);
+}
+
+void Stack::SendActiveReset(Sock* sk) {
+  // tcp_send_active_reset(): RST|ACK at snd_nxt with the usual options and
+  // window (measured: `R. seq <snd_nxt> ack <rcv_nxt> win 64 <nop,nop,TS>`).
+  OutSegment out;
+  out.seq = sk->snd_nxt;
+  out.ack = sk->rcv_nxt;
+  out.flags = flag::kRst | flag::kAck;
+  out.window = static_cast<uint16_t>(SelectWindow(sk));
+  out.options = SegmentOptions(sk, false);
+  counters_.Inc(Counter::kTcpOutSegs);
+  Emit(sk->tuple, out, sk->ip_id++);
+}
+
+void Stack::SendResetReply(const Segment& seg) {
+  // tcp_v4_send_reset(): never answer a RST; take the sequence number from
+  // the ACK field if there is one, else acknowledge everything the segment
+  // occupied (measured: SYN to a closed port -> `R. 0:0(0) ack <isn+1>`,
+  // ACK -> `R <ack>:<ack>(0)`, always win 0 and no options).
+  if (seg.rst()) return;
+  OutSegment out;
+  if (seg.ack_flag()) {
+    out.seq = seg.ack;
+    out.flags = flag::kRst;
+  } else {
+    out.seq = 0;
+    out.ack = seg.seq + seg.len + (seg.syn() ? 1 : 0) + (seg.fin() ? 1 : 0);
+    out.flags = flag::kRst | flag::kAck;
+  }
+  counters_.Inc(Counter::kTcpOutSegs);
+  Emit(seg.tuple, out, 0);
+}
+
+void Stack::EventAckSent(Sock* sk) {
+  // tcp_event_ack_sent(): one quick ACK used up if one was owed; the
+  // delayed-ACK timer and its flags cleared.
+  if (sk->ack.quick > 0) {
+    const int pkts = sk->ack.scheduled ? 1 : 0;
+    if (pkts >= sk->ack.quick) {
+      sk->ack.quick = 0;
+      sk->ack.ato = kAtoMin;
+    } else {
+      sk->ack.quick -= pkts;
+    }
+  }
+  sk->ack.scheduled = sk->ack.pushed = sk->ack.pushed2 = sk->ack.now = false;
+  sk->ack.timer.reset();
+  sk->ack.compressed = 0;
+}
+
+void Stack::SendDelayedAck(Sock* sk) {
+  // tcp_send_delayed_ack().
+  Duration ato = sk->ack.ato;
+  if (ato > kDelackMin) {
+    Duration max_ato = 500ms;  // HZ/2
+    if (sk->ack.pingpong >= sysctls_.tcp_pingpong_thresh || sk->ack.pushed) {
+      max_ato = kDelackMax;
+    }
+    // Bound by the RTT when one is known.
+    if (sk->srtt_us != 0) {
+      const Duration rtt = std::max<Duration>(
+          RoundUpToJiffy(std::chrono::microseconds(sk->srtt_us >> 3)),
+          kDelackMin);
+      if (rtt < max_ato) max_ato = rtt;
+    }
+    ato = std::min(ato, max_ato);
+  }
+  ato = std::min<Duration>(ato, kDelackMax);
+  Instant timeout = now_ + ato;
+  if (sk->ack.timer) {
+    // An ACK about to be sent anyway goes now; an earlier timer stays.
+    if (*sk->ack.timer <= now_ + ato / 4) {
+      SendAck(sk);
+      return;
+    }
+    if (timeout >= *sk->ack.timer) timeout = *sk->ack.timer;
+  }
+  sk->ack.scheduled = true;
+  sk->ack.timer = timeout;
+}
+
+// --- Timers --------------------------------------------------------------------
+
+void Stack::ArmRetransmitTimer(Sock* sk, Duration when) {
+  sk->write_timer = RetransmitTimer{now_ + when};
+}
+
+void Stack::ClearWriteTimer(Sock* sk) { sk->write_timer = std::monostate{}; }
+
+// --- Data ------------------------------------------------------------------------
+
+void Stack::WriteXmit(Sock* sk, bool nagle_off) {
+  switch (sk->state) {
+    case TcpState::kEstablished:
+    case TcpState::kCloseWait:
+    case TcpState::kFinWait1:
+    case TcpState::kClosing:
+    case TcpState::kLastAck:
+      break;
+    default:
+      return;
+  }
+  const uint32_t mss = SendMss(sk);
+  auto in_flight = [sk]() {
+    // Segments marked lost and not yet sent again are not in flight
+    // (tcp_packets_in_flight() during loss recovery).
+    uint32_t n = 0;
+    for (const SentSegment& s : sk->rtx_queue) {
+      const bool lost = sk->in_loss && !SeqBefore(s.seq, sk->lost_next) &&
+                        SeqBefore(s.seq, sk->high_seq);
+      if (!lost) ++n;
+    }
+    return n;
+  };
+
+  // Retransmit what the RTO marked lost, as the window allows
+  // (tcp_xmit_retransmit_queue).
+  while (sk->in_loss && SeqBefore(sk->lost_next, sk->high_seq) &&
+         in_flight() < sk->cwnd) {
+    auto it = std::find_if(sk->rtx_queue.begin(), sk->rtx_queue.end(),
+                           [sk](const SentSegment& s) {
+                             return s.seq == sk->lost_next;
+                           });
+    if (it == sk->rtx_queue.end()) break;
+    const uint32_t data_len = it->end - it->seq - (it->fin ? 1 : 0);
+    uint16_t flags = 0;
+    if (it->push) flags |= flag::kPsh;
+    if (it->fin) flags |= flag::kFin;
+    it->retransmitted = true;
+    it->last_sent = now_;
+    sk->lost_next = it->end;
+    ++sk->total_retrans;
+    TransmitSegment(sk, it->seq, data_len, flags, true);
+  }
+
+  bool cwnd_limited = false;
+  bool sent_new = false;
+  while (true) {
+    const uint32_t unsent = sk->unsent_bytes();
+    if (!sk->send_pending()) break;
+    if (in_flight() >= sk->cwnd) {
+      cwnd_limited = true;
+      break;
+    }
+    const uint32_t len = std::min(mss, unsent);
+    const bool last = len == unsent;
+    const bool with_fin = sk->fin_queued && last;
+    // tcp_snd_wnd_test(): the segment (a FIN counts as a byte) must fit in
+    // the peer's window.
+    const uint32_t wnd_end = sk->snd_una + sk->snd_wnd;
+    if (SeqAfter(sk->snd_nxt + len + (with_fin && len == 0 ? 1 : 0), wnd_end)) {
+      break;
+    }
+    // Nagle as Linux does it (Minshall's variant): the last, short segment
+    // waits while an earlier short segment is unacknowledged. A FIN goes.
+    if (len < mss && last && !with_fin && !nagle_off) {
+      const bool minshall = SeqAfter(sk->snd_sml, sk->snd_una) &&
+                            !SeqAfter(sk->snd_sml, sk->snd_nxt);
+      if (sk->cork || (!sk->nodelay && sk->packets_out() > 0 && minshall)) {
+        break;
+      }
+    }
+    uint16_t flags = 0;
+    // PSH marks the end of what the application has written (tcp_push).
+    if (last && len > 0) flags |= flag::kPsh;
+    if (with_fin) flags |= flag::kFin;
+    const uint32_t seq = sk->snd_nxt;
+    const bool was_idle = sk->packets_out() == 0;
+    TransmitSegment(sk, seq, len, flags, false);
+    SentSegment sent;
+    sent.seq = seq;
+    sent.end = seq + len + (with_fin ? 1 : 0);
+    sent.fin = with_fin;
+    sent.push = (flags & flag::kPsh) != 0;
+    sent.first_sent = sent.last_sent = now_;
+    sk->rtx_queue.push_back(sent);
+    sent_new = true;
+    sk->snd_nxt = sent.end;
+    if (len < mss) sk->snd_sml = sent.end;
+    // tcp_event_new_data_sent(): the first segment in flight starts the RTO.
+    if (was_idle || std::holds_alternative<LossProbeTimer>(sk->write_timer) ||
+        std::holds_alternative<std::monostate>(sk->write_timer)) {
+      ArmRetransmitTimer(sk, sk->rto);
+    }
+  }
+
+  // One loss probe per tail of new data (tcp_schedule_loss_probe()).
+  if (sent_new) ScheduleLossProbe(sk, false);
+
+  // tcp_cwnd_validate(): remember how much of the window is used, which
+  // decides whether ACKs may grow it.
+  const uint32_t packets = sk->packets_out();
+  if (!SeqBefore(sk->snd_una, sk->cwnd_usage_seq) || cwnd_limited ||
+      (!sk->is_cwnd_limited && packets > sk->max_packets_out)) {
+    sk->is_cwnd_limited = cwnd_limited;
+    sk->max_packets_out = packets;
+    sk->cwnd_usage_seq = sk->snd_nxt;
+  }
+
+  // tcp_check_probe_timer(): data waiting on a closed window with nothing
+  // in flight starts the zero-window probe timer.
+  if (sk->send_pending() && sk->packets_out() == 0 &&
+      std::holds_alternative<std::monostate>(sk->write_timer)) {
+    const Duration base = std::max<Duration>(
+        sk->rto, std::chrono::microseconds(sysctls_.tcp_rto_min_us));
+    sk->write_timer = ZeroWindowProbeTimer{now_ + RoundUpToJiffy(base)};
+  }
+}
+
+void Stack::SendFin(Sock* sk) {
+  // tcp_send_fin(): the FIN rides on unsent data if there is any, and goes
+  // out past Nagle.
+  sk->fin_queued = true;
+  WriteXmit(sk, true);
+}
+
+void Stack::RetransmitHead(Sock* sk) {
+  if (sk->rtx_queue.empty()) return;
+  SentSegment& head = sk->rtx_queue.front();
+  if (head.syn) {
+    head.retransmitted = true;
+    ++sk->total_retrans;
+    if (!sk->retrans_stamp) sk->retrans_stamp = head.first_sent;
+    if (sk->state == TcpState::kSynSent) {
+      SendSyn(sk, true);
+    } else {
+      SendSynAckFromSock(sk, true);
+    }
+    return;
+  }
+  // tcp_retrans_try_collapse(): small segments behind the head join it as
+  // long as the result fits in one MSS.
+  const uint32_t mss = SendMss(sk);
+  while (sk->rtx_queue.size() > 1 && !head.fin) {
+    const SentSegment& next = sk->rtx_queue[1];
+    if (next.syn || next.end - head.seq > mss + (next.fin ? 1 : 0)) break;
+    head.end = next.end;
+    head.fin = next.fin;
+    head.push = head.push || next.push;
+    head.retransmitted = head.retransmitted || next.retransmitted;
+    sk->rtx_queue.erase(sk->rtx_queue.begin() + 1);
+  }
+  const uint32_t data_len = head.end - head.seq - (head.fin ? 1 : 0);
+  uint16_t flags = 0;
+  if (head.push) flags |= flag::kPsh;
+  if (head.fin) flags |= flag::kFin;
+  if (!sk->retrans_stamp) sk->retrans_stamp = head.first_sent;
+  head.retransmitted = true;
+  head.last_sent = now_;
+  ++sk->total_retrans;
+  TransmitSegment(sk, head.seq, data_len, flags, true);
+  if (sk->in_loss && sk->lost_next == head.seq) sk->lost_next = head.end;
+}
+
+void Stack::RearmRto(Sock* sk) {
+  // tcp_rearm_rto(): the RTO runs from now while anything is in flight.
+  if (sk->packets_out() > 0) {
+    ArmRetransmitTimer(sk, sk->rto);
+  } else if (!std::holds_alternative<ZeroWindowProbeTimer>(sk->write_timer)) {
+    ClearWriteTimer(sk);
+  }
+}
+
+bool Stack::ScheduleLossProbe(Sock* sk, bool advancing_rto) {
+  // tcp_schedule_loss_probe(): with SACK, outside loss recovery, probe
+  // after two RTTs (plus tcp_rto_min for a lone segment, which may wait on
+  // a delayed ACK; plus 2 ms otherwise), or at the RTO if that is sooner.
+  if ((sysctls_.tcp_early_retrans != 3 && sysctls_.tcp_early_retrans != 4) ||
+      sk->packets_out() == 0 || !sk->sack_ok || sk->in_loss) {
+    return false;
+  }
+  Duration timeout = kTimeoutInit;
+  if (sk->srtt_us != 0) {
+    Duration t = std::chrono::microseconds(sk->srtt_us >> 2);
+    t += sk->packets_out() == 1 ? Duration(std::chrono::microseconds(sysctls_.tcp_rto_min_us))
+                                : Duration(2ms);
+    timeout = RoundUpToJiffy(t);
+  }
+  // How far away the RTO is: a full RTO when it is being restarted, else
+  // counted from the oldest segment's last transmission.
+  const Duration rto_delta = advancing_rto
+                                 ? sk->rto
+                                 : sk->rtx_queue.front().last_sent + sk->rto - now_;
+  if (rto_delta > Duration{0}) timeout = std::min(timeout, RoundUpToJiffy(rto_delta));
+  sk->write_timer = LossProbeTimer{now_ + timeout};
+  return true;
+}
+
+void Stack::SendLossProbe(Sock* sk) {
+  // tcp_send_loss_probe(): at most one probe outstanding. New data if the
+  // window allows, else the last segment again; then the RTO from now.
+  if (!sk->tlp_high_seq && sk->packets_out() > 0) {
+    const uint32_t before = sk->packets_out();
+    bool sent = false;
+    if (sk->unsent_bytes() > 0 &&
+        !SeqAfter(sk->snd_nxt + std::min(SendMss(sk), sk->unsent_bytes()),
+                  sk->snd_una + sk->snd_wnd)) {
+      WriteXmit(sk, true);
+      sent = sk->packets_out() > before;
+    }
+    if (!sent) {
+      SentSegment& last = sk->rtx_queue.back();
+      const uint32_t data_len =
+          last.end - last.seq - (last.syn ? 1 : 0) - (last.fin ? 1 : 0);
+      uint16_t flags = 0;
+      if (last.push) flags |= flag::kPsh;
+      if (last.fin) flags |= flag::kFin;
+      last.retransmitted = true;
+      last.last_sent = now_;
+      ++sk->total_retrans;
+      TransmitSegment(sk, last.seq, data_len, flags, true);
+      sent = true;
+    }
+    sk->tlp_high_seq = sk->snd_nxt;
+    counters_.Inc(Counter::kTcpExtTCPLossProbes);
+  }
+  RearmRto(sk);
+}
+
+void Stack::EnterLoss(Sock* sk) {
+  // tcp_enter_loss(): halve ssthresh (Reno), everything in flight is lost,
+  // the window restarts at one segment.
+  if (!sk->in_loss || sk->retransmits == 0) {
+    sk->ssthresh = std::max<uint32_t>(sk->cwnd >> 1, 2);
+    sk->undo_marker = sk->snd_una;
+  }
+  sk->cwnd = 1;
+  sk->cwnd_cnt = 0;
+  sk->in_loss = true;
+  sk->high_seq = sk->snd_nxt;
+  sk->lost_next = sk->snd_una;
+}
+
+void Stack::SendProbe(Sock* sk) {
+  // tcp_write_wakeup(): send data if the window opened, else a zero-window
+  // probe: an ACK one below snd_una that the peer must answer.
+  const uint32_t wnd_end = sk->snd_una + sk->snd_wnd;
+  if (sk->unsent_bytes() > 0 && SeqBefore(sk->snd_nxt, wnd_end)) {
+    WriteXmit(sk, false);
+    return;
+  }
+  counters_.Inc(Counter::kTcpExtTCPWinProbe);
+  TransmitSegment(sk, sk->snd_una - 1, 0, 0, false);
+}
+
+void Stack::PushPendingFrames(Sock* sk) { WriteXmit(sk, false); }
+
+}  // namespace synack::stack
