@@ -6,6 +6,9 @@
 #include <map>
 #include <string>
 
+#include <vector>
+
+#include "grammar/ast.h"
 #include "runtime/wire/packet.h"
 
 namespace synack::interpreter {
@@ -42,6 +45,10 @@ struct RunConfig {
   std::map<std::string, std::string> defines;  // -D NAME=value
   bool verbose = false;
   std::string pcap_path;  // --pcap=FILE; empty: none
+  // --non_fatal=packet,syscall: such failures become warnings and the run
+  // goes on.
+  bool non_fatal_packet = false;
+  bool non_fatal_syscall = false;
 };
 
 // Sets `config` from one flag as on packetdrill's command line or a script's
@@ -53,5 +60,21 @@ std::string ApplyOption(RunConfig& config, const std::string& name,
 // packetdrill's defaults for an IP version (addresses, mtu), applied before
 // any flag.
 RunConfig DefaultConfig(IpVersion version);
+
+// One flag from the command line: `--name=value` (value empty for a bare
+// `--name`), or `-D NAME=value` as name "define".
+struct Flag {
+  std::string name;
+  std::string value;
+};
+
+// The run's settings for a script: the defaults of the IP version (the
+// command line's, else the script's, else ipv4), then the script's option
+// lines, then the command-line flags. The command line wins, as in
+// packetdrill, so a suite can widen every script's tolerance. Returns an
+// error message, empty on success.
+std::string ResolveConfig(const std::vector<Flag>& command_line,
+                          const std::vector<grammar::OptionLine>& script_options,
+                          RunConfig* config);
 
 }  // namespace synack::interpreter

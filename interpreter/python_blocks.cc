@@ -1,0 +1,344 @@
+// `%{ }%` blocks: TCP_INFO snapshots and the python3 driver that runs them.
+#include "interpreter/python_blocks.h"
+
+#include <linux/tcp.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstring>
+#include <fstream>
+
+#include "grammar/checker.h"
+#include "grammar/known_names.h"
+#include "interpreter/process.h"
+
+namespace synack::interpreter {
+
+namespace {
+
+struct InfoField {
+  const char* name;
+  size_t offset;
+  size_t size;
+};
+
+#define FIELD(name) \
+  InfoField { #name, offsetof(tcp_info, name), sizeof(tcp_info::name) }
+
+// struct tcp_info as <linux/tcp.h> declares it, bit fields aside.
+constexpr InfoField kFields[] = {
+    FIELD(tcpi_state), FIELD(tcpi_ca_state), FIELD(tcpi_retransmits),
+    FIELD(tcpi_probes), FIELD(tcpi_backoff), FIELD(tcpi_options),
+    FIELD(tcpi_rto), FIELD(tcpi_ato), FIELD(tcpi_snd_mss),
+    FIELD(tcpi_rcv_mss), FIELD(tcpi_unacked), FIELD(tcpi_sacked),
+    FIELD(tcpi_lost), FIELD(tcpi_retrans), FIELD(tcpi_fackets),
+    FIELD(tcpi_last_data_sent), FIELD(tcpi_last_ack_sent),
+    FIELD(tcpi_last_data_recv), FIELD(tcpi_last_ack_recv), FIELD(tcpi_pmtu),
+    FIELD(tcpi_rcv_ssthresh), FIELD(tcpi_rtt), FIELD(tcpi_rttvar),
+    FIELD(tcpi_snd_ssthresh), FIELD(tcpi_snd_cwnd), FIELD(tcpi_advmss),
+    FIELD(tcpi_reordering), FIELD(tcpi_rcv_rtt), FIELD(tcpi_rcv_space),
+    FIELD(tcpi_total_retrans), FIELD(tcpi_pacing_rate),
+    FIELD(tcpi_max_pacing_rate), FIELD(tcpi_bytes_acked),
+    FIELD(tcpi_bytes_received), FIELD(tcpi_segs_out), FIELD(tcpi_segs_in),
+    FIELD(tcpi_notsent_bytes), FIELD(tcpi_min_rtt), FIELD(tcpi_data_segs_in),
+    FIELD(tcpi_data_segs_out), FIELD(tcpi_delivery_rate),
+    FIELD(tcpi_busy_time), FIELD(tcpi_rwnd_limited),
+    FIELD(tcpi_sndbuf_limited), FIELD(tcpi_delivered),
+    FIELD(tcpi_delivered_ce), FIELD(tcpi_bytes_sent),
+    FIELD(tcpi_bytes_retrans), FIELD(tcpi_dsack_dups), FIELD(tcpi_reord_seen),
+    FIELD(tcpi_rcv_ooopack), FIELD(tcpi_snd_wnd),
+};
+
+#undef FIELD
+
+// Fields newer kernels (6.2 and 6.7) append after tcpi_snd_wnd, which the
+// build host's headers may not have yet.
+constexpr size_t kAfterSndWnd =
+    offsetof(tcp_info, tcpi_snd_wnd) + sizeof(tcp_info::tcpi_snd_wnd);
+constexpr InfoField kNewerFields[] = {
+    {"tcpi_rcv_wnd", kAfterSndWnd, 4},
+    {"tcpi_rehash", kAfterSndWnd + 4, 4},
+    {"tcpi_total_rto", kAfterSndWnd + 8, 2},
+    {"tcpi_total_rto_recoveries", kAfterSndWnd + 10, 2},
+    {"tcpi_total_rto_time", kAfterSndWnd + 12, 4},
+};
+
+int64_t ReadUnsigned(const uint8_t* data, size_t size) {
+  uint64_t value = 0;
+  // Host order: tcp_info is native.
+  switch (size) {
+    case 1: value = data[0]; break;
+    case 2: { uint16_t v; std::memcpy(&v, data, 2); value = v; break; }
+    case 4: { uint32_t v; std::memcpy(&v, data, 4); value = v; break; }
+    default: std::memcpy(&value, data, 8); break;
+  }
+  return static_cast<int64_t>(value);
+}
+
+void AppendJsonString(std::string* out, const std::string& text) {
+  *out += '"';
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\t': *out += "\\t"; break;
+      case '\r': *out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          *out += escaped;
+        } else {
+          *out += static_cast<char>(c);
+        }
+    }
+  }
+  *out += '"';
+}
+
+void AppendJsonValues(std::string* out, const NamedValues& values) {
+  *out += '{';
+  bool first = true;
+  for (const auto& [name, value] : values) {
+    if (!first) *out += ", ";
+    first = false;
+    AppendJsonString(out, name);
+    *out += ": " + std::to_string(value);
+  }
+  *out += '}';
+}
+
+// The constants blocks compare with: every constant name the language
+// knows, which includes TCPI_OPT_*, TCP_CA_* and the TCP states.
+NamedValues Constants() {
+  NamedValues values;
+  for (std::string_view name : grammar::ConstantNames()) {
+    if (name == "NULL") continue;
+    if (std::optional<int64_t> value =
+            grammar::LookupConstant(std::string(name))) {
+      values.emplace_back(std::string(name), *value);
+    }
+  }
+  return values;
+}
+
+// Decodes a JSON string literal as json.dumps writes it (ensure_ascii off:
+// only quotes, backslashes and control characters are escaped).
+std::string JsonString(const std::string& quoted) {
+  std::string value;
+  if (quoted.size() < 2 || quoted.front() != '"') return quoted;
+  for (size_t i = 1; i + 1 < quoted.size(); ++i) {
+    char c = quoted[i];
+    if (c != '\\' || i + 2 >= quoted.size()) {
+      value += c;
+      continue;
+    }
+    char e = quoted[++i];
+    switch (e) {
+      case 'n': value += '\n'; break;
+      case 't': value += '\t'; break;
+      case 'r': value += '\r'; break;
+      case 'b': value += '\b'; break;
+      case 'f': value += '\f'; break;
+      case 'u': {
+        unsigned code = static_cast<unsigned>(
+            std::strtoul(quoted.substr(i + 1, 4).c_str(), nullptr, 16));
+        value += static_cast<char>(code < 0x80 ? code : '?');
+        i += 4;
+        break;
+      }
+      default: value += e; break;
+    }
+  }
+  return value;
+}
+
+struct TempFile {
+  std::string path;
+  explicit TempFile(const char* pattern) {
+    std::string templ = std::string("/tmp/") + pattern + "XXXXXX";
+    int fd = mkstemp(templ.data());
+    if (fd >= 0) {
+      close(fd);
+      path = templ;
+    }
+  }
+  ~TempFile() {
+    if (!path.empty()) unlink(path.c_str());
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+};
+
+}  // namespace
+
+const char* PythonDriver() {
+  return R"PY(
+import json, sys, textwrap, traceback
+
+def normalize(code):
+    # The first line follows '%{' on the event's line; the others are
+    # indented as the script's layout wants. Python needs the statements at
+    # column 0, and the line count must not change so errors keep their line.
+    lines = code.split('\n')
+    first = lines[0].strip()
+    rest = '\n'.join(lines[1:])
+    if not first.endswith(':'):
+        rest = textwrap.dedent(rest)
+    source = (first + '\n' + rest if len(lines) > 1 else first).rstrip()
+    # A last line continued with a backslash (`...;\` before `}%`) would
+    # end the source mid-statement.
+    if source.endswith('\\'):
+        source = source[:-1]
+    return source + '\n'
+
+def main():
+    with open(sys.argv[1], encoding='utf-8', errors='replace') as f:
+        data = json.load(f)
+    scope = {'__name__': '__synack__'}
+    scope.update(data['constants'])
+    result = (-1, 0, '', '', '')
+    for index, block in enumerate(data['blocks']):
+        scope.update(block['values'])
+        name = '<block %d>' % index
+        source = normalize(block['code'])
+        try:
+            exec(compile(source, name, 'exec'), scope)
+        except SyntaxError as e:
+            result = (index, e.lineno or 1, 'SyntaxError', '', str(e.msg))
+            break
+        except BaseException as e:
+            line = 1
+            for frame in traceback.extract_tb(e.__traceback__):
+                if frame.filename == name:
+                    line = frame.lineno
+            lines = source.split('\n')
+            text = lines[line - 1].strip() if 0 < line <= len(lines) else ''
+            result = (index, line, type(e).__name__, text, str(e))
+            break
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # One item per line; the strings JSON-quoted so they stay on theirs.
+    with open(sys.argv[2], 'w', encoding='utf-8') as f:
+        f.write('%d\n%d\n%s\n%s\n%s\n' % (
+            result[0], result[1], result[2],
+            json.dumps(result[3], ensure_ascii=False),
+            json.dumps(result[4], ensure_ascii=False)))
+
+main()
+)PY";
+}
+
+NamedValues TcpInfoValues(const uint8_t* data, size_t len) {
+  NamedValues values;
+  for (const InfoField& field : kFields) {
+    if (field.offset + field.size <= len) {
+      values.emplace_back(field.name, ReadUnsigned(data + field.offset,
+                                                   field.size));
+    }
+  }
+  // Bit fields: snd_wscale and rcv_wscale share byte 6 (low nibble first
+  // on the little-endian hosts Linux runs this on); byte 7 holds
+  // delivery_rate_app_limited (bit 0) and fastopen_client_fail (bits 1-2).
+  if (len > 6) {
+    values.emplace_back("tcpi_snd_wscale", data[6] & 0x0f);
+    values.emplace_back("tcpi_rcv_wscale", data[6] >> 4);
+  }
+  if (len > 7) {
+    values.emplace_back("tcpi_delivery_rate_app_limited", data[7] & 1);
+    values.emplace_back("tcpi_fastopen_client_fail", (data[7] >> 1) & 3);
+  }
+  for (const InfoField& field : kNewerFields) {
+    if (field.offset + field.size <= len) {
+      values.emplace_back(field.name, ReadUnsigned(data + field.offset,
+                                                   field.size));
+    }
+  }
+  return values;
+}
+
+std::optional<NamedValues> SnapshotTcpInfo(Syscalls& syscalls, int live_fd) {
+  uint8_t buffer[512] = {};
+  socklen_t len = sizeof buffer;
+  SyscallResult result =
+      syscalls.Getsockopt(live_fd, IPPROTO_TCP, TCP_INFO, buffer, &len);
+  if (result.ret != 0) return std::nullopt;
+  return TcpInfoValues(buffer, len);
+}
+
+CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
+                          const std::string& python) {
+  CodeVerdict verdict;
+  if (blocks.empty()) return verdict;
+  std::string json = "{\"constants\": ";
+  AppendJsonValues(&json, Constants());
+  json += ", \"blocks\": [";
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    if (i > 0) json += ", ";
+    json += "{\"code\": ";
+    AppendJsonString(&json, blocks[i].code);
+    json += ", \"values\": ";
+    AppendJsonValues(&json, blocks[i].values);
+    json += "}";
+  }
+  json += "]}";
+
+  TempFile input("synack-blocks-"), output("synack-verdict-");
+  verdict.loc = blocks[0].loc;
+  if (input.path.empty() || output.path.empty()) {
+    verdict.ok = false;
+    verdict.message = "cannot create a temporary file for %{ }% blocks";
+    return verdict;
+  }
+  std::ofstream(input.path) << json;
+  ProcessResult run =
+      RunProcess({python, "-c", PythonDriver(), input.path, output.path});
+  if (!run.start_error.empty()) {
+    verdict.ok = false;
+    verdict.message = "cannot run %{ }% blocks: " + run.start_error;
+    return verdict;
+  }
+  std::ifstream result(output.path);
+  std::string failed, line_text, kind, source, message;
+  const bool complete =
+      std::getline(result, failed) && std::getline(result, line_text) &&
+      std::getline(result, kind) && std::getline(result, source) &&
+      std::getline(result, message);
+  if (run.exit_status != 0 || !complete) {
+    verdict.ok = false;
+    verdict.message = "python3 failed running %{ }% blocks (exit status " +
+                      std::to_string(run.exit_status) + ")";
+    if (!run.output.empty()) verdict.message += ":\n" + run.output;
+    return verdict;
+  }
+  if (failed == "-1") return verdict;
+
+  const size_t index = std::strtoul(failed.c_str(), nullptr, 10);
+  const int line = std::atoi(line_text.c_str());
+  source = JsonString(source);
+  message = JsonString(message);
+  verdict.ok = false;
+  if (index < blocks.size()) verdict.loc = blocks[index].loc;
+  verdict.loc.line += line > 0 ? line - 1 : 0;
+  if (kind == "AssertionError") {
+    verdict.message = "assertion failed: " + source;
+    if (!message.empty()) verdict.message += "\nAssertionError: " + message;
+  } else if (kind == "SyntaxError") {
+    verdict.message = "python syntax error in %{ }% block: " + message;
+  } else {
+    verdict.message = "%{ }% block raised " + kind + ": " + message;
+    if (!source.empty()) verdict.message += "\nin: " + source;
+    if (kind == "NameError" && message.find("'tcpi_") != std::string::npos) {
+      verdict.message +=
+          "\n(tcpi_* names exist only while a socket from socket() or "
+          "accept() is open)";
+    }
+  }
+  if (!run.output.empty()) verdict.message += "\npython output:\n" + run.output;
+  return verdict;
+}
+
+}  // namespace synack::interpreter

@@ -1,0 +1,51 @@
+// `%{ python }%` blocks: the state each block sees is taken at the block's
+// time (TCP_INFO of the current socket, the stack's counters); all blocks
+// run at the end of the script in one python3 process, as in packetdrill,
+// so names a block defines stay visible to later blocks.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "interpreter/backend.h"
+
+namespace synack::interpreter {
+
+using NamedValues = std::vector<std::pair<std::string, int64_t>>;
+
+// One block and what it sees.
+struct CodeSnapshot {
+  grammar::Location loc;  // the block's event; its code starts on this line
+  std::string code;
+  NamedValues values;     // tcpi_* fields and counters
+};
+
+// The tcpi_* names of a TCP_INFO result, only the fields within `len` (a
+// backend may fill fewer than the headers know).
+NamedValues TcpInfoValues(const uint8_t* data, size_t len);
+
+// TCP_INFO of `live_fd` as tcpi_* values; nullopt when getsockopt fails.
+std::optional<NamedValues> SnapshotTcpInfo(Syscalls& syscalls, int live_fd);
+
+struct CodeVerdict {
+  bool ok = true;
+  grammar::Location loc;  // the failing line
+  std::string message;
+};
+
+// Runs every block in order in one `python` process. Each block first gets
+// its snapshot's names, on top of the constants scripts compare with
+// (TCPI_OPT_*, TCP_CA_*, TCP_ESTABLISHED, ...). The first block that raises
+// fails the run: an AssertionError as "assertion failed: <line>", others
+// with their exception name.
+CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
+                          const std::string& python = "python3");
+
+// The driver program, exposed for tests.
+const char* PythonDriver();
+
+}  // namespace synack::interpreter

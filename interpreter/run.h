@@ -1,0 +1,51 @@
+// Running a checked script against a backend, and the verdict.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "interpreter/backend.h"
+#include "interpreter/config.h"
+
+namespace synack::interpreter {
+
+struct Failure {
+  grammar::Location loc;  // line 0: not tied to a line (e.g. the pcap file)
+  std::string message;    // may span lines: expected vs actual
+};
+
+struct RunReport {
+  bool passed = false;
+  std::vector<Failure> failures;
+  std::vector<std::string> warnings;
+};
+
+// Runs `script` (parsed and checked: defines resolved, option lines already
+// folded into `config` by ResolveConfig) against `backend`.
+//
+// The init command runs first; time 0 is when it finishes. Events then run
+// at their times: inbound packets are injected, outbound packets awaited and
+// matched, system calls made (blocking ones, with `...end`, on their own
+// thread while later events go on), commands run, and `%{ }%` blocks get a
+// snapshot of TCP_INFO and the counters. The first failure stops the
+// events, as in packetdrill; the `%{ }%` blocks run after the last event;
+// the cleanup command always runs. Commands run with `script_dir` as their
+// working directory (the backend's RunCommand decides how) and
+// PACKETDRILL_PID set to this process's id.
+//
+// `trace`, when given, hears one line per event as it completes:
+// "line 12: 0.100211 > S. 0:0(0) ack 1 <...>" (the actual script time).
+// It is for --verbose output; it runs on the interpreter's thread, so it
+// must be quick.
+using TraceFn = std::function<void(const std::string& line)>;
+RunReport Run(const grammar::Script& script, Backend& backend,
+              const RunConfig& config, const std::string& script_dir,
+              const TraceFn& trace = nullptr);
+
+// `file:line: error: message` per failure (continuation lines indented),
+// then `file: warning: message` per warning.
+std::string RenderReport(const RunReport& report, const std::string& filename);
+
+}  // namespace synack::interpreter

@@ -1,0 +1,150 @@
+// Packet events: injecting inbound packets at their time, awaiting and
+// matching outbound ones, and the --pcap capture of both.
+#include "grammar/printer.h"
+#include "interpreter/runner.h"
+
+namespace synack::interpreter {
+
+namespace {
+
+// How long `*` waits for an outbound packet: longer than any single
+// retransmission timeout a script waits for (the RTO backs off to 120 s only
+// after many losses, which scripts spell out with times).
+constexpr int64_t kAnyTimeWaitUsecs = 30 * 1000000;
+
+}  // namespace
+
+bool Runner::OtherFlow(const MatchResult& match) {
+  // Flows reports a packet of another connection than the line's as a
+  // difference in ports.
+  return match.difference.rfind("ports: ", 0) == 0;
+}
+
+bool Runner::Forgotten(const wire::Packet& live) const {
+  if (const wire::TcpHeader* tcp = live.tcp()) {
+    return fds_.IsForgotten({tcp->src_port, tcp->dst_port});
+  }
+  if (const auto* udp = std::get_if<wire::UdpHeader>(&live.l4)) {
+    return fds_.IsForgotten({udp->src_port, udp->dst_port});
+  }
+  return false;
+}
+
+void Runner::Capture(Instant time, std::span<const uint8_t> bytes) {
+  if (pcap_) pcap_->Write(time.since_epoch + wall_offset_, bytes);
+}
+
+bool Runner::RunPacketEvent(const grammar::Event& event,
+                            const grammar::PacketEvent& packet,
+                            const ExpectedTime& expected, int64_t tolerance) {
+  if (packet.direction == grammar::Direction::kInbound) {
+    return InjectPacket(event, packet, expected, tolerance);
+  }
+  return AwaitPacket(event, packet, expected, tolerance);
+}
+
+bool Runner::InjectPacket(const grammar::Event& event,
+                          const grammar::PacketEvent& packet,
+                          const ExpectedTime& expected, int64_t tolerance) {
+  std::optional<int64_t> actual = WaitForStart(
+      event, expected, tolerance, "inbound packet", Kind::kPacket);
+  if (!actual) return false;
+  timeline_.Advance(*actual);
+  std::string error;
+  std::optional<wire::Packet> live = flows_.BuildInbound(packet, &error);
+  if (!live) {
+    return Fail(event.loc, "cannot build inbound packet: " + error,
+                Kind::kPacket);
+  }
+  wire::BuildResult bytes = wire::Build(*live);
+  if (!bytes.ok()) {
+    return Fail(event.loc, "cannot build inbound packet: " + bytes.error,
+                Kind::kPacket);
+  }
+  Capture(clock_.Now(), bytes.bytes);
+  std::string inject_error = backend_.Inject(bytes.bytes);
+  if (!inject_error.empty()) {
+    return Fail(event.loc, "cannot inject inbound packet: " + inject_error,
+                Kind::kPacket);
+  }
+  return true;
+}
+
+bool Runner::AwaitPacket(const grammar::Event& event,
+                         const grammar::PacketEvent& packet,
+                         const ExpectedTime& expected, int64_t tolerance) {
+  // Wait past the window by one more tolerance, so a packet that is a
+  // little late gets a timing error with its time rather than a timeout.
+  const Instant deadline =
+      expected.any ? clock_.Now() + Micros(kAnyTimeWaitUsecs)
+                   : AtScriptTime(expected.end_us + 2 * tolerance);
+  const std::string script_packet = grammar::PrintPacket(packet);
+  // The last packet skipped as belonging to a forgotten connection, for
+  // the timeout message.
+  std::string skipped;
+  for (;;) {
+    std::optional<Outbound> outbound = backend_.NextOutbound(deadline);
+    if (!outbound) {
+      std::string when =
+          expected.any ? "any time"
+                       : (expected.is_range()
+                              ? FormatSeconds(expected.start_us) + "~" +
+                                    FormatSeconds(expected.end_us)
+                              : FormatSeconds(expected.start_us)) +
+                             " sec (+/- " + FormatSeconds(tolerance) + ")";
+      const int64_t now = ScriptTime(clock_.Now());
+      // When the run goes on (--non_fatal=packet), it goes on from now.
+      timeline_.Advance(now);
+      std::string message = "timed out waiting for packet: expected " +
+                            script_packet + " at " + when + "; nothing by " +
+                            FormatSeconds(now) + " sec";
+      if (!skipped.empty()) {
+        message += "\n(skipped, of another connection: " + skipped + ")";
+      }
+      return Fail(event.loc, message, Kind::kPacket);
+    }
+    Capture(outbound->time, outbound->bytes);
+    wire::ParseResult parsed = wire::Parse(outbound->bytes);
+    if (!parsed.packet) {
+      // Not ours to judge unless it was the packet the script wants, in
+      // which case the timeout that follows says so; keep the reason.
+      report_.warnings.push_back("line " + std::to_string(event.loc.line) +
+                                 ": ignored an unparsable outbound packet: " +
+                                 parsed.error);
+      continue;
+    }
+    if (!flows_.IsScriptTraffic(*parsed.packet)) continue;
+
+    const int64_t actual = ScriptTime(outbound->time);
+    MatchResult match = flows_.MatchOutbound(packet, *parsed.packet);
+    if (!match.ok && (OtherFlow(match) || Forgotten(*parsed.packet))) {
+      // packetdrill waits for the next packet of the socket a line is
+      // about and skips the others: a closed connection's ACK of a late
+      // FIN is not what the script waits for when it expects another
+      // connection's SYN.
+      skipped = flows_.Describe(*parsed.packet) + " at " +
+                FormatSeconds(actual) + " sec";
+      continue;
+    }
+    if (!match.ok) {
+      return Fail(event.loc,
+                  "outbound packet mismatch: " + match.difference +
+                      "\nscript packet: " + script_packet +
+                      "\nactual packet: " + flows_.Describe(*parsed.packet) +
+                      " at " + FormatSeconds(actual) + " sec",
+                  Kind::kPacket);
+    }
+    timeline_.Advance(actual);
+    std::string timing =
+        CheckTiming("outbound packet", expected, tolerance, actual);
+    if (!timing.empty()) {
+      return Fail(event.loc,
+                  timing + "\nscript packet: " + script_packet +
+                      "\nactual packet: " + flows_.Describe(*parsed.packet),
+                  Kind::kPacket);
+    }
+    return true;
+  }
+}
+
+}  // namespace synack::interpreter

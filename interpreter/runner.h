@@ -1,0 +1,125 @@
+// The state of one script run: the interpreter's side of Run(). Its methods
+// live in run.cc (the event loop, commands, code blocks), run_syscalls.cc
+// (system calls, blocking calls) and run_packets.cc (packets).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "interpreter/backend.h"
+#include "interpreter/config.h"
+#include "interpreter/fd_table.h"
+#include "interpreter/flows.h"
+#include "interpreter/python_blocks.h"
+#include "interpreter/run.h"
+#include "interpreter/running_call.h"
+#include "interpreter/syscall.h"
+#include "interpreter/timeline.h"
+#include "interpreter/watchdog.h"
+#include "runtime/wire/pcap_writer.h"
+
+namespace synack::interpreter {
+
+class Runner {
+ public:
+  Runner(const grammar::Script& script, Backend& backend,
+         const RunConfig& config, const std::string& script_dir,
+         TraceFn trace);
+  ~Runner();
+
+  RunReport Run();
+
+ private:
+  // A blocking call on its way: checked when it returns or when its end
+  // time has passed.
+  struct Pending {
+    const grammar::Event* event = nullptr;
+    PreparedCall call;
+    std::unique_ptr<RunningCall> running;
+    ExpectedTime end;      // when the script expects it to return
+    int64_t tolerance_us = 0;
+  };
+
+  enum class Kind { kPacket, kSyscall, kOther };
+
+  // run.cc
+  bool RunEvent(const grammar::Event& event);
+  bool RunCommandEvent(const grammar::Event& event,
+                       const grammar::CommandEvent& command,
+                       const ExpectedTime& expected, int64_t tolerance);
+  bool RunCodeEvent(const grammar::Event& event,
+                    const grammar::CodeEvent& code,
+                    const ExpectedTime& expected, int64_t tolerance);
+  bool RunCommandLine(grammar::Location loc, const std::string& what,
+                      const std::string& command, bool fatal);
+  // Waits until `expected`'s start (not for `*`), then checks the
+  // interpreter was not late. Returns the actual script time.
+  std::optional<int64_t> WaitForStart(const grammar::Event& event,
+                                      const ExpectedTime& expected,
+                                      int64_t tolerance,
+                                      const std::string& what, Kind kind);
+  // Records a failure; false when it stops the run (non_fatal turns packet
+  // or syscall failures into warnings).
+  bool Fail(grammar::Location loc, std::string message, Kind kind);
+  int64_t ScriptTime(Instant instant) const;
+  Instant AtScriptTime(int64_t usecs) const;
+  CallEnv Env(int64_t tolerance_us);
+
+  // run_syscalls.cc
+  bool RunSyscallEvent(const grammar::Event& event,
+                       const grammar::SyscallEvent& call,
+                       const ExpectedTime& expected, int64_t tolerance);
+  bool CheckCall(const grammar::Event& event, const PreparedCall& call,
+                 const SyscallResult& result, int64_t tolerance);
+  // Checks the blocking calls that have returned.
+  bool CheckReturnedCalls();
+  // Makes sure every blocking call due to return before `usecs` did.
+  bool AwaitCallsDueBefore(int64_t usecs);
+  bool CheckPending(Pending& pending);
+  // Ends blocking calls still stuck when the run is over.
+  void AbandonStuckCalls();
+
+  // run_packets.cc
+  bool RunPacketEvent(const grammar::Event& event,
+                      const grammar::PacketEvent& packet,
+                      const ExpectedTime& expected, int64_t tolerance);
+  bool InjectPacket(const grammar::Event& event,
+                    const grammar::PacketEvent& packet,
+                    const ExpectedTime& expected, int64_t tolerance);
+  bool AwaitPacket(const grammar::Event& event,
+                   const grammar::PacketEvent& packet,
+                   const ExpectedTime& expected, int64_t tolerance);
+  void Capture(Instant time, std::span<const uint8_t> bytes);
+  // A live outbound packet of a connection the script let go of.
+  bool Forgotten(const wire::Packet& live) const;
+  // A mismatch because the live packet belongs to another connection than
+  // the one the script line is about.
+  static bool OtherFlow(const MatchResult& match);
+
+  const grammar::Script& script_;
+  Backend& backend_;
+  const RunConfig& config_;
+  std::string script_dir_;
+  TraceFn trace_;
+  Clock& clock_;
+
+  Instant zero_;  // script time 0 on the backend's clock
+  // CLOCK_REALTIME minus the backend clock at time 0: pcap times and
+  // SCM_TIMESTAMPING values are wall-clock times.
+  std::chrono::nanoseconds wall_offset_{0};
+
+  Timeline timeline_;
+  FdTable fds_;
+  Flows flows_;
+  std::vector<std::unique_ptr<Pending>> pending_;
+  Watchdog watchdog_;
+  std::vector<CodeSnapshot> snapshots_;
+  std::unique_ptr<wire::PcapWriter> pcap_;
+  RunReport report_;
+};
+
+}  // namespace synack::interpreter
