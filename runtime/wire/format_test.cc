@@ -178,7 +178,7 @@ TEST(Format, IcmpOtherShapes) {
   EXPECT_EQ(Format(Icmp("::1", "::2", {1, 4, 0, {}})),
             "::1 > ::2 icmp unreachable port_unreachable");
   EXPECT_EQ(Format(Icmp("::1", "::2", {3, 0, 0, {}})),
-            "::1 > ::2 icmp time_exceeded hop_limit_exceeded");
+            "::1 > ::2 icmp time_exceeded exceeded_hop_limit");
 }
 
 TEST(FormatTcpOptions, EveryKnownKind) {

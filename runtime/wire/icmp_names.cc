@@ -1,6 +1,7 @@
 // Tables of ICMP (RFC 792, RFC 1191) and ICMPv6 (RFC 4443) names.
 #include "runtime/wire/icmp_names.h"
 
+#include <algorithm>
 #include <span>
 
 namespace synack::wire {
@@ -17,11 +18,13 @@ struct CodeName {
 };
 
 constexpr TypeName kIcmpv4Types[] = {
-    {0, "echo_reply"},         {3, "unreachable"},
-    {4, "source_quench"},      {5, "redirect"},
-    {8, "echo_request"},       {11, "time_exceeded"},
-    {12, "parameter_problem"}, {13, "timestamp_request"},
-    {14, "timestamp_reply"},
+    {0, "echo_reply"},           {3, "unreachable"},
+    {4, "source_quench"},        {5, "redirect"},
+    {8, "echo_request"},         {11, "time_exceeded"},
+    {12, "parameter_problem"},   {13, "timestamp_request"},
+    {14, "timestamp_reply"},     {15, "information_request"},
+    {16, "information_reply"},   {17, "address_mask_request"},
+    {18, "address_mask_reply"},
 };
 
 constexpr CodeName kIcmpv4Codes[] = {
@@ -41,8 +44,8 @@ constexpr CodeName kIcmpv4Codes[] = {
     {3, 13, "packet_filtered"},
     {3, 14, "precedence_violation"},
     {3, 15, "precedence_cutoff"},
-    {11, 0, "ttl_exceeded"},
-    {11, 1, "reassembly_time_exceeded"},
+    {11, 0, "exceeded_ttl"},
+    {11, 1, "exceeded_frag_time"},
 };
 
 constexpr TypeName kIcmpv6Types[] = {
@@ -54,13 +57,16 @@ constexpr TypeName kIcmpv6Types[] = {
 constexpr CodeName kIcmpv6Codes[] = {
     {1, 0, "no_route"},
     {1, 1, "admin_prohibited"},
-    {1, 2, "beyond_scope"},
+    {1, 2, "not_neighbour"},
     {1, 3, "address_unreachable"},
     {1, 4, "port_unreachable"},
     {1, 5, "source_policy_failed"},
     {1, 6, "reject_route"},
-    {3, 0, "hop_limit_exceeded"},
-    {3, 1, "reassembly_time_exceeded"},
+    {3, 0, "exceeded_hop_limit"},
+    {3, 1, "exceeded_frag_time"},
+    {4, 0, "header_field"},
+    {4, 1, "unknown_next_header"},
+    {4, 2, "unknown_option"},
 };
 
 std::span<const TypeName> Types(bool ipv6) {
@@ -73,7 +79,45 @@ std::span<const CodeName> Codes(bool ipv6) {
   return kIcmpv4Codes;
 }
 
+template <typename Entry>
+void AddNames(std::span<const Entry> entries,
+              std::vector<std::string_view>* names) {
+  for (const Entry& entry : entries) {
+    if (std::find(names->begin(), names->end(), entry.name) == names->end()) {
+      names->push_back(entry.name);
+    }
+  }
+}
+
 }  // namespace
+
+std::vector<std::string_view> AllIcmpTypeNames() {
+  std::vector<std::string_view> names;
+  AddNames(Types(false), &names);
+  AddNames(Types(true), &names);
+  return names;
+}
+
+std::vector<std::string_view> AllIcmpCodeNames() {
+  std::vector<std::string_view> names;
+  AddNames(Codes(false), &names);
+  AddNames(Codes(true), &names);
+  return names;
+}
+
+std::optional<uint8_t> NumberedIcmpName(std::string_view name,
+                                        std::string_view prefix) {
+  if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix) {
+    return std::nullopt;
+  }
+  int value = 0;
+  for (char c : name.substr(prefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+    if (value > 255) return std::nullopt;  // one byte on the wire
+  }
+  return static_cast<uint8_t>(value);
+}
 
 std::optional<std::string_view> IcmpTypeName(bool ipv6, uint8_t type) {
   for (const TypeName& entry : Types(ipv6)) {
