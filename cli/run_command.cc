@@ -71,35 +71,25 @@ std::vector<IpVersion> SelectVariants(const CommandLine& cl,
   return selected;
 }
 
-// The run's configuration: packetdrill's defaults for the version, the
-// script's option lines, the runner's flags for the variant, then synack's
-// own command line. Returns an error message, empty on success.
+// The run's configuration. The variant's flags are what packetdrill's
+// runner puts on its command line, and packetdrill's command line overrides
+// a script's option lines (which is why the corpus's
+// fastopen/server/simple*.pkt, written for other addresses, fail under its
+// runner); synack's own command line comes last.
 std::string BuildConfig(const CommandLine& cl, const LoadedScript& loaded,
                         IpVersion version, const VariantDefaults& variant,
                         RunConfig* config) {
-  *config = interpreter::DefaultConfig(version);
-  auto apply = [&](const std::string& name,
-                   const std::string& value) -> std::string {
-    if (name == "ip_version") return "";  // chose the variant already
-    std::string error = interpreter::ApplyOption(*config, name, value);
-    return error.empty() ? "" : "--" + name + ": " + error;
-  };
-  for (const grammar::OptionLine& line : loaded.script.options) {
-    std::string e = apply(line.name, line.value.value_or(""));
-    if (!e.empty()) {
-      return loaded.path + ":" + std::to_string(line.loc.line) + ": " + e;
-    }
-  }
-  // The variant's flags are what packetdrill's runner puts on its command
-  // line, and packetdrill's command line overrides a script's option lines
-  // (which is why the corpus's fastopen/server/simple*.pkt, written for other
-  // addresses, fail under its runner).
+  std::vector<interpreter::Flag> command_line;
   for (const auto& [name, value] : variant.flags) {
-    if (std::string e = apply(name, value); !e.empty()) return e;
+    command_line.push_back({name, value});
   }
   for (const auto& [name, value] : cl.flags) {
-    if (std::string e = apply(name, value); !e.empty()) return e;
+    if (name != "ip_version") command_line.push_back({name, value});
   }
+  command_line.push_back({"ip_version", VariantName(version)});
+  std::string error = interpreter::ResolveConfig(
+      command_line, loaded.script.options, config);
+  if (!error.empty()) return loaded.path + ": " + error;
   config->defines = variant.defines;
   for (const auto& [name, value] : cl.defines) config->defines[name] = value;
   config->verbose = cl.verbose;
@@ -127,8 +117,14 @@ std::string BuildConfig(const CommandLine& cl, const LoadedScript& loaded,
                  error.c_str());
     _exit(2);
   }
+  interpreter::TraceFn trace;
+  if (config.verbose) {
+    trace = [&loaded](const std::string& line) {
+      std::fprintf(stderr, "%s: %s\n", loaded.path.c_str(), line.c_str());
+    };
+  }
   interpreter::RunReport report =
-      interpreter::Run(loaded.script, *backend, config, dir);
+      interpreter::Run(loaded.script, *backend, config, dir, trace);
   const std::string text = interpreter::RenderReport(report, loaded.path);
   std::fwrite(text.data(), 1, text.size(), stderr);
   std::fflush(stderr);
