@@ -18,6 +18,17 @@ struct Location {
   friend bool operator==(const Location&, const Location&) = default;
 };
 
+// Comments are kept in the tree only so that `synack fmt` can print them
+// back; Dump, the checker and the interpreter ignore them. A comment is its
+// source text verbatim: `// ...` (without trailing blanks) or `/* ... */`,
+// which may span lines.
+//
+// The comment lines before a line of the script, in order. An empty string
+// stands for a blank line in the source (a run of blank lines is one), so
+// the printer keeps the script's grouping. Comments found inside a
+// multi-line event come last: the printer writes each event on one line.
+using CommentLines = std::vector<std::string>;
+
 // ---------------------------------------------------------------------------
 // Expressions: system call arguments and results.
 //
@@ -237,6 +248,9 @@ struct Event {
   Location loc;  // where the time starts
   EventTime time;
   std::variant<PacketEvent, SyscallEvent, CommandEvent, CodeEvent> action;
+  CommentLines comments_before;
+  // Comments after the event on its (last) line, as one text: `// why`.
+  std::string trailing_comment;
 };
 
 // ---------------------------------------------------------------------------
@@ -248,6 +262,8 @@ struct OptionLine {
   Location loc;
   std::string name;  // without the leading `--`
   std::optional<std::string> value;
+  CommentLines comments_before;
+  std::string trailing_comment;  // after the option, on its line
 };
 
 struct Script {
@@ -257,6 +273,12 @@ struct Script {
   std::optional<CommandEvent> cleanup_command;
   Location init_loc, cleanup_loc;
   std::vector<Event> events;
+  // Comments around the init and cleanup commands, as on an Event.
+  CommentLines init_comments_before, cleanup_comments_before;
+  std::string init_trailing_comment, cleanup_trailing_comment;
+  // Comments after the last line of the script (or all of them, in a script
+  // of comments only).
+  CommentLines comments_at_end;
 };
 
 }  // namespace synack::grammar

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "re2/re2.h"
@@ -72,6 +73,19 @@ void Lexer::Seek(size_t offset, Location loc) {
   size_t back = loc.column > 0 ? static_cast<size_t>(loc.column - 1) : 0;
   line_start_ = pos_ >= back ? pos_ - back : 0;
   newline_seen_ = false;
+  while (!comments_.empty() && comments_.back().offset >= pos_) {
+    comments_.pop_back();
+  }
+}
+
+std::vector<LexedComment> Lexer::TakeComments(size_t offset) {
+  auto first_kept = std::find_if(comments_.begin(), comments_.end(),
+                                 [offset](const LexedComment& comment) {
+                                   return comment.offset >= offset;
+                                 });
+  std::vector<LexedComment> taken(comments_.begin(), first_kept);
+  comments_.erase(comments_.begin(), first_kept);
+  return taken;
 }
 
 Token Lexer::Make(TokenKind kind, size_t start, Location start_loc) {
@@ -104,7 +118,13 @@ std::optional<Token> Lexer::SkipSpace() {
     } else if (IsBlank(c)) {
       Advance();
     } else if (c == '/' && Peek(1) == '/') {
+      size_t start = pos_;
+      Location start_loc = Here();
       while (!AtEnd() && Peek() != '\n') Advance();
+      size_t end = pos_;
+      while (IsBlank(text_[end - 1])) --end;  // the `//` stops this
+      comments_.push_back({start_loc, start, end,
+                           text_.substr(start, end - start)});
     } else if (c == '/' && Peek(1) == '*') {
       size_t start = pos_;
       Location start_loc = Here();
@@ -120,6 +140,8 @@ std::optional<Token> Lexer::SkipSpace() {
       }
       Advance();
       Advance();
+      comments_.push_back({start_loc, start, pos_,
+                           text_.substr(start, pos_ - start)});
     } else {
       break;
     }

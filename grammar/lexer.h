@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "grammar/ast.h"
 
@@ -72,6 +73,14 @@ enum class LexMode {
   kUntilColon,   // free text up to the next ':' on the same line (GRE, MPLS)
 };
 
+// A comment the lexer skipped, for the parser to attach to the tree.
+struct LexedComment {
+  Location loc;
+  size_t offset = 0;
+  size_t end = 0;
+  std::string_view text;  // as written; a `//` comment without trailing blanks
+};
+
 class Lexer {
  public:
   explicit Lexer(std::string_view text);
@@ -79,8 +88,13 @@ class Lexer {
   Token Next(LexMode mode = LexMode::kNormal);
 
   // Resumes scanning at `offset`, which is at `loc`: how the parser re-reads
-  // text in a special mode after looking at it in kNormal.
+  // text in a special mode after looking at it in kNormal. Comments skipped
+  // at or after `offset` are forgotten: they will be skipped again.
   void Seek(size_t offset, Location loc);
+
+  // Hands over, in source order, the comments skipped so far that start
+  // before `offset`.
+  std::vector<LexedComment> TakeComments(size_t offset);
 
   std::string_view text() const { return text_; }
 
@@ -110,6 +124,7 @@ class Lexer {
   int line_ = 1;
   size_t line_start_ = 0;
   bool newline_seen_ = true;  // since the last token
+  std::vector<LexedComment> comments_;  // skipped, not yet taken
 };
 
 // A readable rendering of a byte string for messages and dumps: printable

@@ -2,6 +2,7 @@
 #include "grammar/lexer.h"
 
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -151,6 +152,59 @@ TEST(LexerTest, SeekRereadsFromAnOffset) {
   Token again = lexer.Next();
   EXPECT_EQ(again.text, "cd");
   EXPECT_EQ(again.loc, (Location{2, 1}));
+}
+
+TEST(LexerTest, SkippedCommentsAreHandedOver) {
+  const std::string text = "a // one  \t\r\n/* two\nlines */ b /**/ c //\n";
+  Lexer lexer(text);
+  while (lexer.Next().kind != TokenKind::kEnd) {
+  }
+  std::vector<LexedComment> comments = lexer.TakeComments(text.size());
+  ASSERT_EQ(comments.size(), 4u);
+  EXPECT_EQ(comments[0].text, "// one");  // trailing blanks dropped
+  EXPECT_EQ(comments[0].loc, (Location{1, 3}));
+  EXPECT_EQ(comments[0].offset, 2u);
+  EXPECT_EQ(comments[0].end, 8u);
+  EXPECT_EQ(comments[1].text, "/* two\nlines */");
+  EXPECT_EQ(comments[1].loc, (Location{2, 1}));
+  EXPECT_EQ(comments[2].text, "/**/");
+  EXPECT_EQ(comments[3].text, "//");
+  EXPECT_TRUE(lexer.TakeComments(text.size()).empty());  // taken once
+}
+
+TEST(LexerTest, TakeCommentsStopsAtTheOffset) {
+  Lexer lexer("// a\nx // b\ny");
+  lexer.Next();
+  Token y = lexer.Next();
+  std::vector<LexedComment> first = lexer.TakeComments(5);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].text, "// a");
+  std::vector<LexedComment> rest = lexer.TakeComments(y.offset);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].text, "// b");
+}
+
+TEST(LexerTest, SeekForgetsCommentsItWillSkipAgain) {
+  Lexer lexer("a /* x */ b");
+  Token a = lexer.Next();
+  lexer.Next();  // skips the comment
+  lexer.Seek(a.end, a.end_loc);
+  lexer.Next();  // skips it again
+  std::vector<LexedComment> comments = lexer.TakeComments(100);
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_EQ(comments[0].text, "/* x */");
+}
+
+TEST(LexerTest, NotesHoldNoComments) {
+  Lexer lexer("(see http://x) // c");
+  lexer.Next();  // (
+  Token note = lexer.Next(LexMode::kNote);
+  EXPECT_EQ(note.value, "see http://x");
+  lexer.Next();  // )
+  lexer.Next();
+  std::vector<LexedComment> comments = lexer.TakeComments(100);
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_EQ(comments[0].text, "// c");
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // (option lines, init and cleanup commands, events) and event times.
 #include "grammar/parser.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <utility>
 
@@ -167,6 +169,66 @@ void Parser::Synchronize() {
 }
 
 // ---------------------------------------------------------------------------
+// Comments: kept in the tree for the printer.
+// ---------------------------------------------------------------------------
+
+void Parser::CollectComments() {
+  for (LexedComment& comment : lexer_.TakeComments(tok_.offset)) {
+    comments_.push_back(comment);
+  }
+}
+
+void Parser::AddBlankLine(size_t offset, CommentLines* lines) const {
+  if (!marked_ || offset < mark_) return;
+  std::string_view gap = lexer_.text().substr(mark_, offset - mark_);
+  bool blank = std::count(gap.begin(), gap.end(), '\n') >= 2;
+  if (blank && (lines->empty() || !lines->back().empty())) {
+    lines->emplace_back();
+  }
+}
+
+CommentLines Parser::CommentsBefore() {
+  CollectComments();
+  CommentLines lines;
+  for (const LexedComment& comment : comments_) {
+    AddBlankLine(comment.offset, &lines);
+    lines.emplace_back(comment.text);
+    mark_ = comment.end;
+    marked_ = true;
+  }
+  comments_.clear();
+  // Blank lines at the end of the file are not kept.
+  if (!At(TokenKind::kEnd)) AddBlankLine(tok_.offset, &lines);
+  return lines;
+}
+
+std::string Parser::CommentsOfLine(CommentLines* before) {
+  CollectComments();
+  std::string_view text = lexer_.text();
+  size_t taken = 0;
+  // Inside the line (a multi-line system call): the printer writes the line
+  // as one, so these go before it.
+  while (taken < comments_.size() && comments_[taken].offset < prev_end_) {
+    before->emplace_back(comments_[taken++].text);
+  }
+  std::string trailing;
+  size_t end = prev_end_;
+  while (taken < comments_.size() &&
+         text.substr(end, comments_[taken].offset - end).find('\n') ==
+             std::string_view::npos) {
+    if (!trailing.empty()) trailing += ' ';
+    trailing += comments_[taken].text;
+    end = comments_[taken].end;
+    ++taken;
+  }
+  comments_.erase(comments_.begin(),
+                  comments_.begin() + static_cast<std::ptrdiff_t>(taken));
+  mark_ = end;
+  marked_ = true;
+  return trailing;
+}
+
+// ---------------------------------------------------------------------------
 // The script: options, init command, events, cleanup command.
 // ---------------------------------------------------------------------------
 
@@ -178,7 +240,9 @@ ParseResult Parser::Run() {
   while (At(TokenKind::kOption)) {
     event_offset_ = tok_.offset;
     OptionLine option;
+    option.comments_before = CommentsBefore();
     if (ParseOptionLine(&option)) {
+      option.trailing_comment = CommentsOfLine(&option.comments_before);
       script.options.push_back(std::move(option));
     } else {
       Synchronize();
@@ -187,10 +251,16 @@ ParseResult Parser::Run() {
 
   if (At(TokenKind::kCommand)) {
     event_offset_ = tok_.offset;
+    script.init_comments_before = CommentsBefore();
     script.init_loc = tok_.loc;
     script.init_command = CommandEvent{tok_.value};
     Advance();
-    if (!ExpectLineEnd("the init command")) Synchronize();
+    if (ExpectLineEnd("the init command")) {
+      script.init_trailing_comment =
+          CommentsOfLine(&script.init_comments_before);
+    } else {
+      Synchronize();
+    }
   }
 
   while (!At(TokenKind::kEnd)) {
@@ -204,6 +274,7 @@ ParseResult Parser::Run() {
       Synchronize();
       continue;
     }
+    CommentLines comments = CommentsBefore();
     if (At(TokenKind::kCommand)) {
       // A command without a time is the cleanup command when nothing
       // follows it.
@@ -213,6 +284,8 @@ ParseResult Parser::Run() {
       if (At(TokenKind::kEnd)) {
         script.cleanup_loc = loc;
         script.cleanup_command = CommandEvent{std::move(command)};
+        script.cleanup_trailing_comment = CommentsOfLine(&comments);
+        script.cleanup_comments_before = std::move(comments);
         break;
       }
       if (!AtLineEnd()) {
@@ -227,12 +300,15 @@ ParseResult Parser::Run() {
       continue;
     }
     Event event;
+    event.comments_before = std::move(comments);
     if (ParseEvent(&event)) {
+      event.trailing_comment = CommentsOfLine(&event.comments_before);
       script.events.push_back(std::move(event));
     } else {
       Synchronize();
     }
   }
+  script.comments_at_end = CommentsBefore();
 
   result.diagnostics = std::move(diagnostics_);
   return result;

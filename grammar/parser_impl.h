@@ -51,6 +51,21 @@ class Parser {
   }
   void Synchronize();
 
+  // --- Comments (parser.cc) ---
+  // The comments and blank lines between the last line of the script read
+  // and the current token, which starts the next line.
+  CommentLines CommentsBefore();
+  // At the end of a line of the script (the previous token ends it): appends
+  // the comments inside the line to `before`, and returns the comments that
+  // follow it on its last line.
+  std::string CommentsOfLine(CommentLines* before);
+  // Moves the comments the lexer skipped before the current token to
+  // comments_.
+  void CollectComments();
+  // Appends a blank line to `lines` when the source has one between the last
+  // line or comment read and `offset`.
+  void AddBlankLine(size_t offset, CommentLines* lines) const;
+
   // --- Script structure and times (parser.cc) ---
   bool ParseOptionLine(OptionLine* option);
   bool ParseEvent(Event* event);
@@ -94,6 +109,9 @@ class Parser {
   size_t event_offset_ = 0;  // where the construct being parsed starts
   int depth_ = 0;            // expression nesting, bounded
   std::vector<Diagnostic> diagnostics_;
+  std::vector<LexedComment> comments_;  // skipped, not yet in the tree
+  size_t mark_ = 0;    // the end of the last line or comment read
+  bool marked_ = false;  // false at the start: no blank line goes first
 };
 
 }  // namespace synack::grammar

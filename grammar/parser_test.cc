@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "grammar/dump.h"
@@ -413,6 +414,96 @@ TEST(ParserTest, DumpOfAnExpressionAlone) {
   EXPECT_EQ(Dump(*syscall.args[0]), "[or(sym:A, sym:B), str:\"x\"...]");
   EXPECT_EQ(Dump(result.script.events[0]),
             "0.000 syscall f([or(sym:A, sym:B), str:\"x\"...]) = int:0");
+}
+
+// --- Comments ---------------------------------------------------------------
+
+using Lines = std::vector<std::string>;
+
+TEST(ParserCommentsTest, EveryPlaceACommentCanBe) {
+  ParseResult result = Parse(
+      "// header\n"
+      "\n"
+      "// about the option\n"
+      "--tolerance_usecs=10000 // why\n"
+      "/* before init */\n"
+      "`init` // init says\n"
+      "\n"
+      "\n"
+      "// first event\n"
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3 /* a */ // b\n"
+      "+0 bind(3, // inside\n"
+      "        ..., ...) = 0 // after\n"
+      "\n"
+      "+0 listen(3, 1) = 0\n"
+      "// before cleanup\n"
+      "\n"
+      "`cleanup` // cleanup says\n"
+      "// the end\n"
+      "\n"
+      "/* really\n"
+      "   the end */\n"
+      "\n");
+  ASSERT_TRUE(result.ok());
+  const Script& script = result.script;
+  ASSERT_EQ(script.options.size(), 1u);
+  EXPECT_EQ(script.options[0].comments_before,
+            (Lines{"// header", "", "// about the option"}));
+  EXPECT_EQ(script.options[0].trailing_comment, "// why");
+  EXPECT_EQ(script.init_comments_before, (Lines{"/* before init */"}));
+  EXPECT_EQ(script.init_trailing_comment, "// init says");
+  ASSERT_EQ(script.events.size(), 3u);
+  EXPECT_EQ(script.events[0].comments_before, (Lines{"", "// first event"}));
+  EXPECT_EQ(script.events[0].trailing_comment, "/* a */ // b");
+  EXPECT_EQ(script.events[1].comments_before, (Lines{"// inside"}));
+  EXPECT_EQ(script.events[1].trailing_comment, "// after");
+  EXPECT_EQ(script.events[2].comments_before, (Lines{""}));
+  EXPECT_EQ(script.events[2].trailing_comment, "");
+  EXPECT_EQ(script.cleanup_comments_before, (Lines{"// before cleanup", ""}));
+  EXPECT_EQ(script.cleanup_trailing_comment, "// cleanup says");
+  EXPECT_EQ(script.comments_at_end,
+            (Lines{"// the end", "", "/* really\n   the end */"}));
+}
+
+TEST(ParserCommentsTest, CommentsOnlyAndBlankLinesAtTheEdges) {
+  ParseResult only = Parse("\n\n// a\n\n\n/* b */\n\n");
+  ASSERT_TRUE(only.ok());
+  EXPECT_EQ(only.script.comments_at_end, (Lines{"// a", "", "/* b */"}));
+
+  // Blank lines before the first line of the file are not kept.
+  ParseResult leading = Parse("\n\n0 close(3) = 0\n\n");
+  ASSERT_TRUE(leading.ok());
+  EXPECT_EQ(leading.script.events[0].comments_before, Lines{});
+  EXPECT_EQ(leading.script.comments_at_end, Lines{});
+}
+
+TEST(ParserCommentsTest, CommentsInsideRelexedText) {
+  // The parser re-reads addresses, hex blobs and notes in special modes: a
+  // comment the lexer skips twice is still kept once.
+  ParseResult result = Parse(
+      "0 < ipv4 /* outer */ 192.0.2.2 > 192.168.0.1: S 0:0(0) win 100\n"
+      "0 < S 0:0(0) win 100 <FO /* c */ abcd,nop> // fo\n"
+      "0 close(3) = -1 EBADF /* n */ (not open // really) // e\n");
+  ASSERT_TRUE(result.ok()) << RenderAll(result.diagnostics, "t", "");
+  const Script& script = result.script;
+  ASSERT_EQ(script.events.size(), 3u);
+  EXPECT_EQ(script.events[0].comments_before, (Lines{"/* outer */"}));
+  EXPECT_EQ(script.events[1].comments_before, (Lines{"/* c */"}));
+  EXPECT_EQ(script.events[1].trailing_comment, "// fo");
+  EXPECT_EQ(script.events[2].comments_before, (Lines{"/* n */"}));
+  EXPECT_EQ(script.events[2].trailing_comment, "// e");
+  const auto& close = std::get<SyscallEvent>(script.events[2].action);
+  EXPECT_EQ(close.note, "not open // really");  // a note is free text
+}
+
+TEST(ParserCommentsTest, DumpIgnoresComments) {
+  ParseResult plain = Parse("--x=1\n`a`\n0 close(3) = 0\n`b`\n");
+  ParseResult commented = Parse(
+      "// 1\n--x=1 // 2\n// 3\n`a` // 4\n// 5\n0 close(3) = 0 // 6\n"
+      "// 7\n`b` // 8\n// 9\n");
+  ASSERT_TRUE(plain.ok());
+  ASSERT_TRUE(commented.ok());
+  EXPECT_EQ(Dump(plain.script), Dump(commented.script));
 }
 
 }  // namespace

@@ -345,26 +345,51 @@ std::string PrintTcpOptions(const std::vector<TcpOption>& options) {
 
 std::string Print(const Script& script) {
   // Sections are separated by a blank line: options, init command, events,
-  // cleanup command.
+  // cleanup command. Within them, comments go where they were and blank
+  // lines stay, one for a run of them.
   std::string out;
-  auto section = [&out](const std::string& text) {
-    if (!out.empty()) out += "\n";
-    out += text;
+  auto blank_line = [&out] {
+    if (!out.empty() && !out.ends_with("\n\n")) out += "\n";
   };
-  std::string options;
+  auto comment_lines = [&out, &blank_line](const CommentLines& lines) {
+    for (const std::string& line : lines) {
+      if (line.empty()) {
+        blank_line();
+      } else {
+        out += line + "\n";
+      }
+    }
+  };
+  auto line = [&out, &comment_lines](const CommentLines& before,
+                                     const std::string& text,
+                                     const std::string& trailing) {
+    comment_lines(before);
+    out += text;
+    if (!trailing.empty()) out += " " + trailing;
+    out += "\n";
+  };
+  if (!script.options.empty()) blank_line();
   for (const OptionLine& option : script.options) {
-    options += "--" + option.name;
-    if (option.value) options += "=" + *option.value;
-    options += "\n";
+    std::string text = "--" + option.name;
+    if (option.value) text += "=" + *option.value;
+    line(option.comments_before, text, option.trailing_comment);
   }
-  if (!options.empty()) section(options);
-  if (script.init_command) section(PrintCommand(*script.init_command) + "\n");
-  std::string events;
-  for (const Event& event : script.events) events += PrintEvent(event) + "\n";
-  if (!events.empty()) section(events);
+  if (script.init_command) {
+    blank_line();
+    line(script.init_comments_before, PrintCommand(*script.init_command),
+         script.init_trailing_comment);
+  }
+  if (!script.events.empty()) blank_line();
+  for (const Event& event : script.events) {
+    line(event.comments_before, PrintEvent(event), event.trailing_comment);
+  }
   if (script.cleanup_command) {
-    section(PrintCommand(*script.cleanup_command) + "\n");
+    blank_line();
+    line(script.cleanup_comments_before,
+         PrintCommand(*script.cleanup_command),
+         script.cleanup_trailing_comment);
   }
+  comment_lines(script.comments_at_end);
   return out;
 }
 

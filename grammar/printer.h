@@ -9,7 +9,9 @@
 namespace synack::grammar {
 
 // The canonical form of a whole script: options, init command, one event per
-// line with times aligned, cleanup command. Comments are not kept.
+// line with times aligned, cleanup command, each section after a blank line.
+// Comments are kept in place, as written (see CommentLines in ast.h), and so
+// are blank lines between lines of a section.
 std::string Print(const Script& script);
 
 std::string PrintExpr(const Expr& expr);

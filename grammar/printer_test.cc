@@ -454,5 +454,154 @@ TEST(PrintTest, ParsedLinesPrintCanonically) {
   }
 }
 
+// --- Comments ---------------------------------------------------------------
+
+TEST(PrintCommentsTest, EveryPlaceInAHandBuiltTree) {
+  Script script;
+  OptionLine option;
+  option.name = "tolerance_usecs";
+  option.value = "10000";
+  option.comments_before = {"// header", "", "// about the option"};
+  option.trailing_comment = "// why";
+  script.options.push_back(std::move(option));
+  script.init_command = CommandEvent{"init"};
+  script.init_comments_before = {"", "/* init */"};
+  script.init_trailing_comment = "// init says";
+  Event first = At(Abs(0), CommandEvent{"true"});
+  first.comments_before = {"// first", ""};
+  first.trailing_comment = "/* a */ // b";
+  script.events.push_back(std::move(first));
+  Event second = At(Rel(100000), CodeEvent{" pass "});
+  second.comments_before = {""};
+  script.events.push_back(std::move(second));
+  Event third = At(Rel(0), CommandEvent{"false"});
+  third.comments_before = {"", "/* two\n   lines */"};
+  third.trailing_comment = "/* trailing\n   block */";
+  script.events.push_back(std::move(third));
+  script.cleanup_command = CommandEvent{"cleanup"};
+  script.cleanup_comments_before = {"// cleanup"};
+  script.cleanup_trailing_comment = "// cleanup says";
+  script.comments_at_end = {"", "// the end"};
+  EXPECT_EQ(
+      "// header\n"
+      "\n"
+      "// about the option\n"
+      "--tolerance_usecs=10000 // why\n"
+      "\n"
+      "/* init */\n"
+      "`init` // init says\n"
+      "\n"
+      "// first\n"
+      "\n"
+      "     0 `true` /* a */ // b\n"
+      "\n"
+      "  +0.1 %{ pass }%\n"
+      "\n"
+      "/* two\n"
+      "   lines */\n"
+      "    +0 `false` /* trailing\n"
+      "   block */\n"
+      "\n"
+      "// cleanup\n"
+      "`cleanup` // cleanup says\n"
+      "\n"
+      "// the end\n",
+      Print(script));
+}
+
+TEST(PrintCommentsTest, NoBlankLineFirstOrTwice) {
+  Script script;
+  script.comments_at_end = {"", "// a", "", "", "// b"};
+  EXPECT_EQ("// a\n\n// b\n", Print(script));
+  Event event = At(Abs(0), CommandEvent{"true"});
+  event.comments_before = {"", ""};
+  script.events.push_back(std::move(event));
+  script.comments_at_end = {"// end"};
+  EXPECT_EQ("     0 `true`\n// end\n", Print(script));
+}
+
+TEST(PrintCommentsTest, ParsedCommentsStayInPlace) {
+  const CanonicalCase cases[] = {
+      // A header, an option with its reason, the init command.
+      {"// Passive open.\n"
+       "//   second line\n"
+       "\n"
+       "--tolerance_usecs=10000   // slow machines\n"
+       "`init.sh`\n"
+       "0 close(3) = 0\n",
+       "// Passive open.\n"
+       "//   second line\n"
+       "\n"
+       "--tolerance_usecs=10000 // slow machines\n"
+       "\n"
+       "`init.sh`\n"
+       "\n"
+       "     0 close(3) = 0\n"},
+      // Groups of events keep their blank lines (runs become one) and the
+      // comments that head them; event lines are canonical.
+      {"0   socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+       "+0  listen(3, 1) = 0  // backlog 1\n"
+       "\n"
+       "\n"
+       "// The handshake.\n"
+       "+.1 < S 0:0(0) win 1000\n"
+       "   // indented comment\n"
+       "+0  > S. 0:0(0) ack 1 <...>\n"
+       "\n"
+       "+0  accept(3, ..., ...) = 4\n",
+       "     0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+       "    +0 listen(3, 1) = 0 // backlog 1\n"
+       "\n"
+       "// The handshake.\n"
+       "  +0.1 < S 0:0(0) win 1000\n"
+       "// indented comment\n"
+       "    +0 > S. 0:0(0) ack 1 <...>\n"
+       "\n"
+       "    +0 accept(3, ..., ...) = 4\n"},
+      // A multi-line call becomes one line; the comments inside it go
+      // before it, the one after it stays after it.
+      {"+0 setsockopt(3, SOL_SOCKET, SO_LINGER, // linger:\n"
+       "               {onoff=1, /* on */ linger=0}, 8) = 0 // RST\n",
+       "// linger:\n"
+       "/* on */\n"
+       "    +0 setsockopt(3, SOL_SOCKET, SO_LINGER, {onoff=1, linger=0}, 8) "
+       "= 0 // RST\n"},
+      // Block comments are verbatim, on their own line or trailing.
+      {"/* A block\n"
+       " * comment. */\n"
+       "0 close(3) = 0 /* spans\n"
+       "  lines */\n"
+       "/**/ +0 close(4) = 0\n",
+       "/* A block\n"
+       " * comment. */\n"
+       "     0 close(3) = 0 /* spans\n"
+       "  lines */\n"
+       "/**/\n"
+       "    +0 close(4) = 0\n"},
+      // Before and after the cleanup command, and at the end of the file.
+      {"0 close(3) = 0\n"
+       "// cleanup follows\n"
+       "`cleanup.sh` // restore\n"
+       "\n"
+       "\n"
+       "// the end\n"
+       "\n",
+       "     0 close(3) = 0\n"
+       "\n"
+       "// cleanup follows\n"
+       "`cleanup.sh` // restore\n"
+       "\n"
+       "// the end\n"},
+      // Comments only.
+      {"// nothing\n// here\n", "// nothing\n// here\n"},
+  };
+  for (const CanonicalCase& c : cases) {
+    std::string printed = Canonical(c.input);
+    EXPECT_EQ(c.printed, printed) << c.input;
+    EXPECT_EQ(printed, Canonical(printed)) << "not a fixed point:\n"
+                                           << printed;
+  }
+}
+
 }  // namespace
 }  // namespace synack::grammar

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "grammar/dump.h"
+#include "grammar/lexer.h"
 #include "grammar/parser.h"
 #include "grammar/printer.h"
 
@@ -22,6 +23,78 @@ std::string ReadFile(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The comments in `text` as the lexer alone finds them, reading every token
+// in the normal mode: a count that does not depend on the parser.
+std::vector<std::string> LexedComments(const std::string& text) {
+  Lexer lexer(text);
+  while (lexer.Next().kind != TokenKind::kEnd) {
+  }
+  std::vector<std::string> comments;
+  for (const LexedComment& comment : lexer.TakeComments(text.size())) {
+    comments.emplace_back(comment.text);
+  }
+  return comments;
+}
+
+// The comments kept in a tree, in source order.
+std::vector<std::string> TreeComments(const Script& script) {
+  std::vector<std::string> comments;
+  auto add = [&comments](const CommentLines& before,
+                         const std::string& trailing) {
+    for (const std::string& line : before) {
+      if (!line.empty()) comments.push_back(line);
+    }
+    // A trailing comment may be several: `/* a */ // b`.
+    for (const std::string& comment : LexedComments(trailing)) {
+      comments.push_back(comment);
+    }
+  };
+  for (const OptionLine& option : script.options) {
+    add(option.comments_before, option.trailing_comment);
+  }
+  if (script.init_command) {
+    add(script.init_comments_before, script.init_trailing_comment);
+  }
+  for (const Event& event : script.events) {
+    add(event.comments_before, event.trailing_comment);
+  }
+  if (script.cleanup_command) {
+    add(script.cleanup_comments_before, script.cleanup_trailing_comment);
+  }
+  add(script.comments_at_end, "");
+  return comments;
+}
+
+int LineCount(const std::vector<std::string>& comments) {
+  int lines = 0;
+  for (const std::string& comment : comments) {
+    lines += 1 + static_cast<int>(std::count(comment.begin(), comment.end(),
+                                             '\n'));
+  }
+  return lines;
+}
+
+// Every comment of `text` is in the tree and in the printed text, in order.
+bool KeepsComments(const std::string& name, const std::string& text,
+                   const Script& tree, const std::string& printed) {
+  const std::vector<std::string> source = LexedComments(text);
+  bool ok = true;
+  if (TreeComments(tree) != source) {
+    ADD_FAILURE() << name << ": the tree does not hold the "
+                  << source.size() << " comments of the text";
+    ok = false;
+  }
+  const std::vector<std::string> kept = LexedComments(printed);
+  if (kept != source || LineCount(kept) != LineCount(source)) {
+    ADD_FAILURE() << name << ": " << source.size() << " comments on "
+                  << LineCount(source) << " lines, printed "
+                  << kept.size() << " on " << LineCount(kept)
+                  << " lines\n" << printed;
+    ok = false;
+  }
+  return ok;
 }
 
 // Parses `text`, prints it, parses the print; adds a failure naming `name`
@@ -41,7 +114,7 @@ bool RoundTrips(const std::string& name, const std::string& text) {
                                printed);
     return false;
   }
-  bool ok = true;
+  bool ok = KeepsComments(name, text, first.script, printed);
   if (Dump(first.script) != Dump(second.script)) {
     ADD_FAILURE() << name << ": the tree changed in the round trip\n"
                   << "before:\n"
@@ -58,6 +131,29 @@ bool RoundTrips(const std::string& name, const std::string& text) {
   return ok;
 }
 
+// The .pkt files under `root`, sorted.
+std::vector<std::filesystem::path> ScriptsUnder(
+    const std::filesystem::path& root) {
+  std::vector<std::filesystem::path> scripts;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.path().extension() == ".pkt") scripts.push_back(entry.path());
+  }
+  std::sort(scripts.begin(), scripts.end());
+  return scripts;
+}
+
+// Round-trips every script under `root`; returns how many held.
+int RoundTripAll(const std::filesystem::path& root,
+                 const std::vector<std::filesystem::path>& scripts) {
+  int held = 0;
+  for (const auto& path : scripts) {
+    std::string name = std::filesystem::relative(path, root).string();
+    if (RoundTrips(name, ReadFile(path))) ++held;
+  }
+  return held;
+}
+
 TEST(RoundTripTest, CorpusScripts) {
   const std::filesystem::path root = std::filesystem::path(SYNACK_SOURCE_DIR) /
                                      ".." / "shared" / "corpus" /
@@ -65,23 +161,29 @@ TEST(RoundTripTest, CorpusScripts) {
   if (!std::filesystem::is_directory(root)) {
     GTEST_SKIP() << "no corpus at " << root;
   }
-  std::vector<std::filesystem::path> scripts;
-  for (const auto& entry :
-       std::filesystem::recursive_directory_iterator(root)) {
-    if (entry.path().extension() == ".pkt") scripts.push_back(entry.path());
-  }
-  std::sort(scripts.begin(), scripts.end());
-  int held = 0;
-  for (const auto& path : scripts) {
-    std::string name = std::filesystem::relative(path, root).string();
-    if (RoundTrips(name, ReadFile(path))) ++held;
-  }
+  const std::vector<std::filesystem::path> scripts = ScriptsUnder(root);
+  int held = RoundTripAll(root, scripts);
   RecordProperty("scripts", static_cast<int>(scripts.size()));
   RecordProperty("round_trips", held);
   std::printf("[ round trip ] %d of %zu corpus scripts\n", held,
               scripts.size());
   EXPECT_GT(scripts.size(), 100u);
   EXPECT_EQ(static_cast<int>(scripts.size()), held);
+}
+
+// synack's own scripts: documented at length, so `synack fmt -w` must keep
+// every comment.
+TEST(RoundTripTest, OwnScripts) {
+  const std::filesystem::path root =
+      std::filesystem::path(SYNACK_SOURCE_DIR) / "scripts";
+  const std::vector<std::filesystem::path> scripts = ScriptsUnder(root);
+  int comments = 0;
+  for (const auto& path : scripts) {
+    comments += static_cast<int>(LexedComments(ReadFile(path)).size());
+  }
+  EXPECT_GT(scripts.size(), 20u);
+  EXPECT_GT(comments, 100);
+  EXPECT_EQ(static_cast<int>(scripts.size()), RoundTripAll(root, scripts));
 }
 
 // Constructs the corpus never writes, or writes only one way.
@@ -137,6 +239,10 @@ TEST(RoundTripTest, ConstructsBeyondTheCorpus) {
       "0 pipe([5, 6]) = 0\n"
       "0 writev(4, [{..., 10}, {..., 20}], 2) = 30\n"
       "0 epoll_wait(5, [{events=EPOLLIN|EPOLLET, u64=12}], 1, 0) = 1\n",
+      // Comments everywhere, blank lines, a comment inside a call.
+      "// head\n\n--x=1 // x\n/* i */ `init` // i\n\n// e\n"
+      "0 f(1, // in\n 2) = 0 /* t */ // u\n\n\n+0 g() = 0\n"
+      "/* c */\n`cleanup` /* multi\nline */\n// end\n\n/* end */\n",
   };
   for (const char* text : scripts) RoundTrips(text, text);
 }
