@@ -15,14 +15,19 @@
 #include <cstring>
 #include <optional>
 
+#include "runtime/kernel/partial_checksum.h"
+#include "runtime/kernel/vnet_header.h"
+
 namespace synack::kernel {
 namespace {
 
 using interpreter::Duration;
 using interpreter::Instant;
 
-// Room for the largest IP datagram; the device's MTU is smaller.
-constexpr size_t kMaxPacket = 65536;
+// Room for the largest IP datagram (a TSO super-segment can be that large)
+// behind tun0's virtio-net header: a TUN read too short for its packet
+// fails, which would stop DrainTun early.
+constexpr size_t kMaxPacket = 65536 + sizeof(VnetHeader);
 // Enough for a burst of full-size packets that nobody reads for a while.
 constexpr int kReceiveBuffer = 8 << 20;
 
@@ -38,6 +43,20 @@ Instant MonotonicNow() {
 
 std::string Errno(const char* what) {
   return std::string(what) + ": " + std::strerror(errno);
+}
+
+// Whether the packet's transport checksum was left for the device to
+// complete (CHECKSUM_PARTIAL), per the PACKET_AUXDATA message.
+bool ChecksumNotReady(msghdr& message) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr;
+       c = CMSG_NXTHDR(&message, c)) {
+    if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) {
+      tpacket_auxdata aux;
+      std::memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+      return (aux.tp_status & TP_STATUS_CSUMNOTREADY) != 0;
+    }
+  }
+  return false;
 }
 
 // The software receive stamp in a SCM_TIMESTAMPING message, if any.
@@ -153,6 +172,13 @@ std::unique_ptr<Capture> Capture::Open(int ifindex, int lo_ifindex,
     *error = Errno("SO_TIMESTAMPING");
     return nullptr;
   }
+  // tun0 offloads checksums, so the kernel leaves TCP and UDP checksums
+  // for it to complete; the auxiliary data says which packets those are.
+  int on = 1;
+  if (setsockopt(fd.get(), SOL_PACKET, PACKET_AUXDATA, &on, sizeof(on)) != 0) {
+    *error = Errno("PACKET_AUXDATA");
+    return nullptr;
+  }
   // The capture socket asked first, so timestamps stay on once the probe
   // socket is gone.
   *error = AwaitTimestamps(lo_ifindex);
@@ -203,7 +229,8 @@ std::optional<interpreter::Outbound> Capture::TryReceive() {
   for (;;) {
     sockaddr_ll from{};
     iovec iov{buffer_.data(), buffer_.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(scm_timestamping)) + 64];
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(scm_timestamping)) +
+                                  CMSG_SPACE(sizeof(tpacket_auxdata)) + 64];
     msghdr message{};
     message.msg_name = &from;
     message.msg_namelen = sizeof(from);
@@ -224,6 +251,9 @@ std::optional<interpreter::Outbound> Capture::TryReceive() {
     size_t size = std::min(static_cast<size_t>(got), buffer_.size());
     interpreter::Outbound packet;
     packet.bytes.assign(buffer_.begin(), buffer_.begin() + size);
+    // What the device would have put on the wire, so that the interpreter
+    // and the pcap see valid checksums.
+    if (ChecksumNotReady(message)) CompleteTransportChecksum(packet.bytes);
     packet.time = MonotonicNow();
     // Without a stamp (timestamps went off system-wide?) the read time is
     // the best there is.

@@ -25,6 +25,10 @@ namespace synack::kernel {
 // with 3000 unread datagrams). Capture reads and drops them whenever it
 // waits, so they do not sit in memory.
 //
+// The tap sees what the stack hands tun0, before any segmentation: with
+// tun0's TSO on, a super-segment is one packet, as packetdrill sees it. Its
+// TCP (or UDP) checksum is then still partial, and Next completes it.
+//
 // Not thread-safe: one thread (the interpreter's) calls Next and DrainTun.
 class Capture {
  public:
@@ -36,7 +40,8 @@ class Capture {
 
   // The next packet the kernel sent on the device, oldest first, waiting
   // until `deadline` (CLOCK_MONOTONIC) at most. Its time is the kernel's
-  // stamp moved to CLOCK_MONOTONIC.
+  // stamp moved to CLOCK_MONOTONIC. A transport checksum the kernel left
+  // for the device (CHECKSUM_PARTIAL) is filled in.
   std::optional<interpreter::Outbound> Next(interpreter::Instant deadline);
 
   // Reads and drops whatever waits on the TUN descriptor.

@@ -20,9 +20,11 @@ class Sandbox {
 
   // Moves the CALLING THREAD into a new, unnamed network namespace
   // (unshare(CLONE_NEWNET)) and sets it up for `config`:
-  //   lo up; tun0 (IFF_TUN | IFF_NO_PI) with the MTU, the local address
-  //   (IPv6 without duplicate address detection, and waited for until the
-  //   kernel has it in use), up;
+  //   lo up; tun0 (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, with checksum and
+  //   TCP segmentation offload as packetdrill's tun0 has: the kernel hands it
+  //   TSO super-segments, whose checksums Capture completes) with the MTU,
+  //   the local address (IPv6 without duplicate address detection, and
+  //   waited for until the kernel has it in use), up;
   //   a host route to the remote address via the gateway on tun0;
   //   IPv6 router solicitations and DAD off on tun0, so the kernel sends
   //   nothing there that a script did not cause.
@@ -35,8 +37,9 @@ class Sandbox {
   static std::unique_ptr<Sandbox> Create(const interpreter::NetConfig& config,
                                          std::string* error);
 
-  // Writes one raw IP datagram into tun0 as if it came from the wire.
-  // Returns an error message, empty on success.
+  // Writes one raw IP datagram into tun0 as if it came from the wire, behind
+  // a zeroed virtio-net header (no GSO; checksums as given, which the stack
+  // then verifies). Returns an error message, empty on success.
   std::string Inject(std::span<const uint8_t> packet);
 
   Capture& capture() { return *capture_; }
