@@ -71,8 +71,9 @@ struct Flag {
 // The run's settings for a script: the defaults of the IP version (the
 // command line's, else the script's, else ipv4), then the script's option
 // lines, then the command-line flags. The command line wins, as in
-// packetdrill, so a suite can widen every script's tolerance. Returns an
-// error message, empty on success.
+// packetdrill, so a suite can widen every script's tolerance; a script line
+// it overrides is skipped unchecked. Returns an error message, empty on
+// success.
 std::string ResolveConfig(const std::vector<Flag>& command_line,
                           const std::vector<grammar::OptionLine>& script_options,
                           RunConfig* config);

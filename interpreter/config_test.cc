@@ -123,6 +123,25 @@ TEST(ResolveConfigTest, CommandLineWinsOverScript) {
   EXPECT_EQ(config.net.local_ip.ToString(), "192.168.0.2");
 }
 
+// tcp/fastopen/server/opt34/pure-syn-data.pkt under packetdrill's IPv6
+// runner: the script's IPv4 address is replaced, not rejected.
+TEST(ResolveConfigTest, OverriddenScriptLinesAreNotChecked) {
+  std::vector<grammar::OptionLine> script = {
+      {{3, 1}, "remote_ip", "192.0.2.1"},
+  };
+  RunConfig config;
+  ASSERT_EQ(ResolveConfig({{"ip_version", "ipv6"},
+                           {"local_ip", "fd3d:fa7b:d17d::0"},
+                           {"remote_ip", "2001:DB8::1"}},
+                          script, &config),
+            "");
+  EXPECT_EQ(config.net.remote_ip.ToString(), "2001:db8::1");
+  // Without the command line's address the script's is checked.
+  EXPECT_EQ(ResolveConfig({{"ip_version", "ipv6"}}, script, &config),
+            "line 3: --remote_ip: needs an IPv6 address for this ip_version, "
+            "found '192.0.2.1'");
+}
+
 TEST(ResolveConfigTest, IpVersionFirstFromEitherPlace) {
   std::vector<grammar::OptionLine> script = {
       {{1, 1}, "local_ip", "fd3d:fa7b:d17d::0"},

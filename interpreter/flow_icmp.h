@@ -13,7 +13,8 @@ namespace synack::interpreter {
 
 // Type and code numbers for the script's names in the wire's ICMP version:
 // `unreachable`, `type_3`; `frag_needed`, `code_4`. An unknown code name is
-// code 0, as packetdrill builds it (the corpus writes an undefined `CODE`).
+// code 1 (host unreachable) on IPv4 and an error on IPv6, which is how
+// packetdrill's verdicts on the corpus' undefined `CODE` come out.
 struct IcmpTypeCode {
   uint8_t type = 0;
   uint8_t code = 0;

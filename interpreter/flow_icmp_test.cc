@@ -61,7 +61,7 @@ TEST_F(FlowsTest, IcmpFragNeededQuotesTheStacksSegment) {
 }
 
 // tcp/fastopen/server/icmp-baseline.pkt: no quote written means a TCP
-// header with seq 0, and the undefined code `CODE` is code 0.
+// header with seq 0, and the undefined code `CODE` is host unreachable.
 TEST_F(FlowsTest, IcmpDefaultsAndUnknownCode) {
   flows_.OnListen(8080);
   Send("< S 0:10(10) win 32792");
@@ -70,7 +70,7 @@ TEST_F(FlowsTest, IcmpDefaultsAndUnknownCode) {
   wire::Packet icmp = RoundTrip(Send("< icmp unreachable CODE"));
   const auto& header = std::get<wire::IcmpHeader>(icmp.l4);
   EXPECT_EQ(header.type, 3);
-  EXPECT_EQ(header.code, 0);
+  EXPECT_EQ(header.code, 1);
   ASSERT_EQ(header.quoted.size(), 28u);
   const std::vector<uint8_t> tcp(header.quoted.begin() + 20,
                                  header.quoted.end());
@@ -196,9 +196,30 @@ TEST_F(Ipv6FlowsTest, PacketTooBig) {
   const std::vector<uint8_t> tcp(header.quoted.begin() + 40,
                                  header.quoted.begin() + 48);
   EXPECT_EQ(tcp, Bytes({0x9c, 0x40, 0x1f, 0x90, 0, 0, 0, 100}));
-  // ICMPv6 has no "fragmentation needed" (RFC 4443).
+  // ICMPv6 has no "fragmentation needed" (RFC 4443), and an MTU only on
+  // "packet too big".
   EXPECT_EQ(SendError("< icmp unreachable frag_needed mtu 800"),
+            "unknown ICMPv6 code 'frag_needed' for type 'unreachable'");
+  EXPECT_EQ(SendError("< icmp unreachable no_route mtu 800"),
             "an MTU belongs only to ICMPv6 'packet_too_big'");
+}
+
+// tcp/fastopen/server/icmp-baseline.pkt on IPv6: packetdrill rejects the
+// undefined code name; named and numbered codes build.
+TEST_F(Ipv6FlowsTest, UnknownCodeNameIsAnError) {
+  flows_.OnListen(8080);
+  Send("< S 0:10(10) win 32792");
+  Expect("> S. 0:0(0) ack 1",
+         Seg{.flags = flag::kSyn | flag::kAck, .seq = 777, .ack = 1});
+  EXPECT_EQ(SendError("< icmp unreachable CODE"),
+            "unknown ICMPv6 code 'CODE' for type 'unreachable'");
+  EXPECT_EQ(std::get<wire::IcmpHeader>(
+                Send("< icmp unreachable address_unreachable").l4)
+                .code,
+            3);
+  EXPECT_EQ(
+      std::get<wire::IcmpHeader>(Send("< icmp unreachable code_1").l4).code,
+      1);
 }
 
 // Neighbour discovery to the remote address is not the script's.

@@ -68,12 +68,16 @@ FlowRef FlowTable::DefaultOutbound(uint16_t live_local, uint16_t live_remote,
   if (pending_connect_ && !bare_syn && before_connect_ >= 0 &&
       flows_[before_connect_]->local_port == live_local &&
       flows_[before_connect_]->remote_port == live_remote) {
-    return FlowRef{*flows_[before_connect_], before_connect_};
+    FlowRef ref{*flows_[before_connect_], before_connect_};
+    ref.superseded = true;
+    return ref;
   }
   FlowRef ref;
   ref.make_default = true;
+  ref.from_packet = true;
   if (pending_connect_) {
     ref.flow = *pending_connect_;  // the matcher adopts the live local port
+    ref.from_packet = pending_connect_->local_port == 0;
     return ref;
   }
   ref.flow.local_port = live_local;

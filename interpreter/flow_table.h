@@ -20,6 +20,13 @@ struct FlowRef {
   int index = -1;             // in the table; -1: a new flow
   bool make_default = false;  // Commit makes it the default flow
   bool fresh_port = false;    // its remote port came from NextRemotePort
+  // The connection before a connect() whose first packet has not shown up
+  // yet: its packets still come, but the script may be waiting for the new
+  // connection's SYN.
+  bool superseded = false;
+  // No connection was known for the line: the flow takes the live packet's
+  // ports (all of them, or the stack's port after connect()).
+  bool from_packet = false;
 };
 
 class FlowTable {

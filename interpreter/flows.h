@@ -21,6 +21,13 @@ struct MatchResult {
   // On mismatch: the field that differs and how, e.g.
   //   "ack: expected 1001, actual 1 (live 3735928560)"
   std::string difference;
+  // On mismatch: the live packet belongs to another connection than the one
+  // the line is about (other ports, or the connection a pending connect()
+  // replaces), so the line may still be met by a later packet.
+  bool other_flow = false;
+  // No connection was known for the line, so the live packet's ports were
+  // taken for it: a mismatch may yet be another connection's packet.
+  bool flow_from_packet = false;
 };
 
 class Flows {

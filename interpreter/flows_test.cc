@@ -187,6 +187,59 @@ TEST_F(FlowsTest, ConnectAgainOnAConnectingSocket) {
             "> 40000>8080 . 1:1(0) ack 1 win 65535");
 }
 
+// tcp/fastopen/client/syn-data-rtt-from-syn-data.pkt: a SYN-ACK is injected
+// on one socket and a new socket's sendto(MSG_FASTOPEN) follows at once; the
+// first connection's ACK comes while the script waits for the new SYN. It is
+// of another connection, to be skipped, not a mismatch.
+TEST_F(FlowsTest, SynLineSkipsThePreviousConnectionsPackets) {
+  flows_.OnConnect(8080);
+  EXPECT_EQ(Expect("> S 0:700(700)", Seg{.sport = 40000,
+                                         .dport = 8080,
+                                         .flags = flag::kSyn,
+                                         .seq = 5000,
+                                         .length = 700}),
+            "");
+  Send("< S. 0:0(0) ack 701 win 5840");
+  flows_.OnConnect(8080);  // the next socket's sendto(MSG_FASTOPEN)
+
+  const Seg old_ack{.sport = 40000,
+                    .dport = 8080,
+                    .flags = flag::kAck,
+                    .seq = 5701,
+                    .ack = 1};
+  MatchResult skipped =
+      flows_.MatchOutbound(testing::Line("> S 0:700(700)"), LiveSeg(old_ack));
+  EXPECT_FALSE(skipped.ok);
+  EXPECT_TRUE(skipped.other_flow);
+  EXPECT_EQ(skipped.difference,
+            "connection: expected the SYN of the connection connect() "
+            "started, actual a packet of the one before (40000>8080)");
+
+  // A line about the earlier connection still matches its packets...
+  EXPECT_EQ(Expect("> . 701:701(0) ack 1", old_ack), "");
+  // ...and the new connection's SYN is the SYN line's.
+  EXPECT_EQ(Expect("> S 0:700(700)", Seg{.sport = 40001,
+                                         .dport = 8080,
+                                         .flags = flag::kSyn,
+                                         .seq = 9000,
+                                         .length = 700}),
+            "");
+  EXPECT_EQ(SendTcp("< S. 0:0(0) ack 1 win 5840").dst_port, 40001);
+}
+
+// A packet of the right connection that differs is a mismatch, not another
+// connection's packet.
+TEST_F(FlowsTest, MismatchOnTheLinesConnectionIsNotOtherFlow) {
+  flows_.OnConnect(8080);
+  MatchResult result = flows_.MatchOutbound(
+      testing::Line("> S 0:0(0)"),
+      LiveSeg(Seg{.sport = 40000, .dport = 8080, .flags = flag::kSyn,
+                  .seq = 1, .length = 10}));
+  EXPECT_FALSE(result.ok);
+  EXPECT_FALSE(result.other_flow);
+  EXPECT_EQ(result.difference, "payload length: expected 0, actual 10");
+}
+
 // A RST refusing a connect(): seq 0 before any SYN from the script side.
 TEST_F(FlowsTest, ResetInSynSent) {
   flows_.OnConnect(8080);
@@ -273,6 +326,13 @@ TEST_F(FlowsTest, TwoFlowsInterleaved) {
                        .seq = 7000,
                        .ack = 101}),
             "ports: expected 8080>5001, actual 8080>5002");
+  EXPECT_TRUE(flows_
+                  .MatchOutbound(testing::Line("> 8080>5001 S. 0:0(0) ack 1"),
+                                 LiveSeg(Seg{.dport = 5002,
+                                             .flags = flag::kSyn | flag::kAck,
+                                             .seq = 7000,
+                                             .ack = 101}))
+                  .other_flow);
   EXPECT_EQ(Expect("> 8080>5001 S. 0:0(0) ack 1",
                    Seg{.dport = 5001,
                        .flags = flag::kSyn | flag::kAck,

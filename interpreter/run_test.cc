@@ -546,6 +546,56 @@ TEST_F(ClientTest, PacketsOfAClosedConnectionAreSkipped) {
   EXPECT_TRUE(report.passed) << Errors(report);
 }
 
+// tcp/fastopen/client/syn-data-rtt-from-syn-data.pkt: the first connection,
+// still open, ACKs its SYN-ACK while the script waits for the next socket's
+// SYN.
+TEST_F(ClientTest, SynLineSkipsAnOpenEarlierConnection) {
+  using namespace wire::tcp_flag;
+  ConnectedFrom(40000);
+  EXPECT_CALL(backend_.calls, Socket)
+      .WillOnce(Return(Ok(3)))
+      .WillOnce(Return(Ok(4)));
+  EXPECT_CALL(backend_.calls, Connect).WillRepeatedly(Return(Err(EINPROGRESS)));
+  backend_.Send(Segment(40000, kSyn, 1000, 0), At(0));
+  backend_.Send(Segment(40000, kAck, 1001, 1), At(0.01));
+  backend_.Send(Segment(40001, kSyn, 5000, 0), At(0.01));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in "
+      "progress)\n"
+      "+0 > S 0:0(0)\n"
+      "+.01 < S. 0:0(0) ack 1 win 1000\n"
+      "+0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 4\n"
+      "+0 connect(4, ..., ...) = -1 EINPROGRESS (Operation now in "
+      "progress)\n"
+      "+0 > S 0:0(0)\n");
+  EXPECT_TRUE(report.passed) << Errors(report);
+}
+
+// tcp/ts_recent/fin_tsval.pkt: the FIN a line expects comes from the
+// socket just closed; when it differs, that is a mismatch, not a packet of
+// another connection to skip.
+TEST_F(ClientTest, AClosedConnectionsOwnPacketIsChecked) {
+  using namespace wire::tcp_flag;
+  ConnectedFrom(40000);
+  EXPECT_CALL(backend_.calls, Connect).WillOnce(Return(Err(EINPROGRESS)));
+  backend_.Send(Segment(40000, kSyn, 1000, 0), At(0));
+  backend_.Send(Segment(40000, kFin | kAck, 1001, 1), At(0.01));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in "
+      "progress)\n"
+      "+0 > S 0:0(0)\n"
+      "+0 < S. 0:0(0) ack 1 win 1000\n"
+      "+.01 close(3) = 0\n"
+      "+0 > F. 1:1(0) ack 2\n");
+  ASSERT_EQ(report.failures.size(), 1u) << Errors(report);
+  EXPECT_EQ(report.failures[0].loc.line, 6);
+  EXPECT_THAT(report.failures[0].message,
+              ::testing::StartsWith(
+                  "outbound packet mismatch: ack: expected 2, actual 1"));
+}
+
 TEST_F(ClientTest, AnUnexpectedPacketOfAnOpenConnectionFails) {
   using namespace wire::tcp_flag;
   ConnectedFrom(40000);

@@ -96,9 +96,6 @@ class Runner {
   void Capture(Instant time, std::span<const uint8_t> bytes);
   // A live outbound packet of a connection the script let go of.
   bool Forgotten(const wire::Packet& live) const;
-  // A mismatch because the live packet belongs to another connection than
-  // the one the script line is about.
-  static bool OtherFlow(const MatchResult& match);
 
   const grammar::Script& script_;
   Backend& backend_;
