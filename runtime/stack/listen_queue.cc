@@ -358,6 +358,7 @@ Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
   counters_.Inc(Counter::kTcpPassiveOpens);
   HashConnection(child);
   listener->accept_queue.push_back(child->id);
+  ++listener->wakeups;  // the listener's sk_data_ready()
   child->in_accept_queue = true;
   return child;
 }

@@ -50,6 +50,22 @@ ReceivedOptions ParseOptions(const std::vector<wire::TcpOption>& options,
           }
         }
         break;
+      case wire::tcp_opt::kFastOpen:
+        // tcp_parse_fastopen_option(): a cookie of 4 to 16 bytes, even,
+        // or none (a request).
+        if (d.empty() || (d.size() >= 4 && d.size() <= 16 && d.size() % 2 == 0)) {
+          out.fastopen = d;
+        }
+        break;
+      case wire::tcp_opt::kExperimental:
+        if (d.size() >= 2 && wire::Load16(d.data()) == wire::tcp_opt::kFastOpenMagic) {
+          std::vector<uint8_t> cookie(d.begin() + 2, d.end());
+          if (cookie.empty() ||
+              (cookie.size() >= 4 && cookie.size() <= 16 && cookie.size() % 2 == 0)) {
+            out.fastopen = cookie;
+          }
+        }
+        break;
       default:
         break;
     }
@@ -80,6 +96,12 @@ std::vector<wire::TcpOption> BuildSynOptions(const SynOptions& spec) {
   if (spec.wscale) {
     out.push_back(Nop());
     out.push_back({wire::tcp_opt::kWscale, {*spec.wscale}});
+  }
+  if (spec.fastopen) {
+    // tcp_options_write(): the Fast Open option, then NOPs to a word
+    // (measured: `...,wscale 8,FO,nop,nop` for a cookie request).
+    out.push_back({wire::tcp_opt::kFastOpen, *spec.fastopen});
+    for (size_t n = 2 + spec.fastopen->size(); n % 4 != 0; ++n) out.push_back(Nop());
   }
   return out;
 }

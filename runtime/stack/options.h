@@ -25,6 +25,9 @@ struct ReceivedOptions {
   bool saw_tstamp = false;
   uint32_t tsval = 0, tsecr = 0;
   std::vector<SackBlock> sacks;
+  // A Fast Open option (RFC 7413, kind 34 or the experimental 254 with
+  // magic 0xF989): the cookie, empty for a request.
+  std::optional<std::vector<uint8_t>> fastopen;
 };
 
 ReceivedOptions ParseOptions(const std::vector<wire::TcpOption>& options,
@@ -41,6 +44,8 @@ struct SynOptions {
   bool timestamps = false;
   uint32_t tsval = 0, tsecr = 0;
   std::optional<uint8_t> wscale;
+  // After the rest, padded with NOPs to a word: empty asks for a cookie.
+  std::optional<std::vector<uint8_t>> fastopen;
 };
 std::vector<wire::TcpOption> BuildSynOptions(const SynOptions& spec);
 

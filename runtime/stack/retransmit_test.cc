@@ -201,12 +201,12 @@ TEST_F(RetransmitTest, RetransmittedSynGetsSynAck) {
 TEST_F(RetransmitTest, DataRetransmissionBacksOff) {
   const int fd = EstablishedSocket();
   EXPECT_EQ(Write(1, fd, 3000), Ok(3000));
-  ExpectSent(1, ". 1:1449(1448) ack 1 win 64 <nop,nop,TS val 1000 ecr 110>");
-  ExpectSent(1, ". 1449:2897(1448) ack 1 win 64 <nop,nop,TS val 1000 ecr 110>");
+  ExpectSent(1, "P. 1:2897(2896) ack 1 win 64 <nop,nop,TS val 1000 ecr 110>");
   ExpectSent(1, "P. 2897:3001(104) ack 1 win 64 <nop,nop,TS val 1000 ecr 110>");
   ExpectNothing(1.203);
   ExpectSent(1.204, "P. 2897:3001(104) ack 1 win 64 <nop,nop,TS val 1204 ecr 110>");
   ExpectNothing(1.503);
+  // The RTO resends one segment of the TSO packet, without its PSH.
   ExpectSent(1.504, ". 1:1449(1448) ack 1 win 64 <nop,nop,TS val 1504 ecr 110>");
   ExpectSent(2.104, ". 1:1449(1448) ack 1 win 64 <nop,nop,TS val 2104 ecr 110>");
   ExpectSent(3.304, ". 1:1449(1448) ack 1 win 64 <nop,nop,TS val 3304 ecr 110>");

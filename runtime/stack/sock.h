@@ -80,13 +80,33 @@ struct FinWait2Timer {
 };
 using KeepaliveTimer = std::variant<std::monostate, FinWait2Timer>;
 
-// A sent segment not yet acknowledged: one entry of the retransmit queue.
+// The memory an skb costs against SO_SNDBUF before any data (Linux's
+// SKB_TRUESIZE of an fclone skb with a MAX_TCP_HEADER head, after kmalloc
+// rounding: 704 + 256 + 320). Measured through blocking-write.pkt: with
+// SO_SNDBUF 42000 the blocked write() wakes on the ACK of 36001 but not of
+// 35001, which holds for a cost between 1001 and 1333 bytes.
+inline constexpr uint32_t kSkbTruesize = 1280;
+
+// A sent skb not yet acknowledged: one entry of the retransmit queue. A
+// TSO skb spans `pcount` segments of the MSS it was sent with.
 struct SentSegment {
   uint32_t seq = 0, end = 0;  // end includes SYN and FIN
   bool syn = false, fin = false, push = false;
+  uint32_t pcount = 1;
+  uint32_t truesize = 0;
   Instant first_sent;
   Instant last_sent;
   bool retransmitted = false;
+};
+
+// An skb of the write queue: data written and not yet sent (Linux keeps
+// the application's writes in skbs of up to tcp_xmit_size_goal() bytes,
+// which tcp_write_xmit() cuts into TSO packets).
+struct QueuedSkb {
+  uint32_t seq = 0, end = 0;  // data [seq, end); a FIN follows when `fin`
+  bool push = false, fin = false, eor = false;
+  uint32_t truesize = kSkbTruesize;
+  uint32_t len() const { return end - seq; }
 };
 
 struct OutOfOrderSegment {
@@ -160,10 +180,25 @@ struct Sock {
   bool linger = false;
   int linger_seconds = 0;
   bool nodelay = false, cork = false;
+  // TCP_NAGLE_PUSH in Linux's tp->nonagle: set by TCP_NODELAY (and by
+  // uncorking a TCP_NODELAY socket), it lets queued data past a cork.
+  bool nagle_push = false;
   int user_mss = 0;              // TCP_MAXSEG
   uint32_t user_timeout_ms = 0;  // TCP_USER_TIMEOUT
   int syn_retries = 0;           // TCP_SYNCNT, 0 for the sysctl
   int linger2 = 0;               // TCP_LINGER2 in seconds, 0 for the sysctl
+  bool recv_inq = false;         // TCP_INQ: recvmsg() reports what is left
+  // Wake-ups of the socket's waiters (sk_data_ready, sk_state_change,
+  // sk_write_space), which edge-triggered epoll reports; SOCK_NOSPACE: a
+  // writer or poll found no room, so freed space wakes it.
+  uint64_t wakeups = 0;
+  bool nospace = false;
+  // TCP Fast Open, client side: TCP_FASTOPEN_CONNECT; a connect() put off
+  // until the first write because a cookie is known (DEFER_CONNECT); the
+  // Fast Open option the SYN carries (empty: a cookie request).
+  bool fastopen_connect = false;
+  bool defer_connect = false;
+  std::optional<std::vector<uint8_t>> syn_fastopen;
   int rcvbuf = 0, sndbuf = 0;    // sk_rcvbuf, sk_sndbuf
   bool rcvbuf_locked = false, sndbuf_locked = false;
 
@@ -186,6 +221,9 @@ struct Sock {
   bool fin_queued = false;       // tcp_send_fin() ran: the FIN is at write_seq
   std::deque<uint8_t> send_buf;  // bytes [snd_una, write_seq) of data
   std::deque<SentSegment> rtx_queue;
+  std::deque<QueuedSkb> write_queue;  // [snd_nxt, write_seq) and the FIN
+  int64_t wmem_queued = 0;       // sk_wmem_queued: both queues' truesize
+  bool write_waiting = false;    // a blocking write() sleeps for memory
   uint32_t pushed_seq = 0;       // data up to here is to be sent with PSH
   uint64_t bytes_acked = 0;
 
@@ -225,6 +263,13 @@ struct Sock {
   std::optional<uint32_t> tlp_high_seq;  // snd_nxt when a loss probe went
   std::optional<Instant> probes_tstamp;
 
+  // Pacing (sk_pacing_rate, bytes per second) decides how many segments
+  // go in one TSO packet; unlimited until the first RTT sample.
+  uint64_t pacing_rate = UINT64_MAX;
+  // The congestion control chosen at socket creation is bbr (whose pacing
+  // and minimum TSO size differ), else cubic or reno.
+  bool bbr = false;
+
   // Congestion control (Reno-style; Linux's default here is bbr).
   uint32_t cwnd = 10, ssthresh = 0x7fffffff, cwnd_cnt = 0;
   bool in_loss = false;     // TCP_CA_Loss
@@ -247,13 +292,18 @@ struct Sock {
   uint64_t bytes_received = 0, bytes_sent = 0, bytes_retrans = 0;
   std::optional<uint32_t> min_rtt_us;
 
-  uint32_t packets_out() const { return static_cast<uint32_t>(rtx_queue.size()); }
+  // Segments in flight: TSO skbs count each of their segments.
+  uint32_t packets_out() const {
+    uint32_t n = 0;
+    for (const SentSegment& s : rtx_queue) n += s.pcount;
+    return n;
+  }
   // Data written and not yet sent (the FIN, once sent, is past write_seq).
   uint32_t unsent_bytes() const {
     return SeqAfter(write_seq, snd_nxt) ? write_seq - snd_nxt : 0;
   }
   bool fin_unsent() const { return fin_queued && snd_nxt == write_seq; }
-  bool send_pending() const { return unsent_bytes() > 0 || fin_unsent(); }
+  bool send_pending() const { return !write_queue.empty(); }
 
   template <typename It>
   void QueueRecv(It begin, It end) {
@@ -276,6 +326,14 @@ struct Sock {
       rmem_alloc -= static_cast<int64_t>(take);
     }
   }
+  // Everything written, sent or not, is dropped (a reset, an abort).
+  void ClearSendQueues() {
+    send_buf.clear();
+    rtx_queue.clear();
+    write_queue.clear();
+    wmem_queued = 0;
+    write_waiting = false;
+  }
   void ClearRecv() {
     recv_buf.clear();
     recv_chunks.clear();
@@ -288,6 +346,7 @@ struct Sock {
 // in substate TIME_WAIT or FIN_WAIT2 (an orphan waiting for the peer's FIN).
 struct TimeWaitSock {
   FourTuple tuple;
+  int domain = 0;  // the socket's AF_INET or AF_INET6, for `ss`
   TcpState substate = TcpState::kTimeWait;
   uint32_t snd_nxt = 0, rcv_nxt = 0, rcv_wnd = 0;
   uint8_t rcv_wscale = 0;

@@ -323,15 +323,34 @@ CallResult Stack::Connect(Instant now, int fd, const sockaddr* addr, socklen_t l
   sk->shutdown = 0;
   sk->done = false;
   sk->fin_queued = false;
-  sk->send_buf.clear();
+  sk->ClearSendQueues();
   sk->ClearRecv();
-  sk->rtx_queue.clear();
   sk->ack = AckState{};
   sk->ip_id = static_cast<uint16_t>(TimestampOffset(secrets_, sk->tuple) >> 16);
 
-  // tcp_connect(): the SYN, the 1 s timer, ActiveOpens.
   SetState(sk, TcpState::kSynSent);
   sk->socket_state = SocketState::kConnecting;
+  // TCP Fast Open (tcp_fastopen_defer_connect()): with a cookie for this
+  // peer the SYN waits for the first write, which it carries, and
+  // connect() returns 0; without one, the SYN asks for a cookie.
+  sk->syn_fastopen.reset();
+  if (sk->fastopen_connect) {
+    if (fastopen_cookies_.count(remote.ToString()) != 0) {
+      sk->defer_connect = true;
+      return CallResult::Ok(0);
+    }
+    sk->syn_fastopen = std::vector<uint8_t>{};
+  }
+  SendFirstSyn(sk);
+  RunLoopback();  // a connection to ourselves may complete at once
+  if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
+    return {-1, sk->nonblocking ? EINPROGRESS : EAGAIN, !sk->nonblocking};
+  }
+  return FinishConnect(now, fd);
+}
+
+void Stack::SendFirstSyn(Sock* sk) {
+  // tcp_connect(): the SYN, the 1 s timer, ActiveOpens.
   counters_.Inc(Counter::kTcpActiveOpens);
   SentSegment syn;
   syn.seq = sk->iss;
@@ -342,11 +361,6 @@ CallResult Stack::Connect(Instant now, int fd, const sockaddr* addr, socklen_t l
   sk->retrans_stamp = now_;
   SendSyn(sk, false);
   ArmRetransmitTimer(sk, sk->rto);
-  RunLoopback();  // a connection to ourselves may complete at once
-  if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
-    return {-1, sk->nonblocking ? EINPROGRESS : EAGAIN, !sk->nonblocking};
-  }
-  return FinishConnect(now, fd);
 }
 
 CallResult Stack::FinishConnect(Instant now, int fd) {
@@ -410,6 +424,18 @@ CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int 
   Sock* sk = SockForFd(fd, &error);
   if (sk == nullptr) return error;
   const bool nonblocking = sk->nonblocking || (flags & MSG_DONTWAIT);
+  if (sk->defer_connect) {
+    // tcp_sendmsg_fastopen(): the first write makes the connect() that
+    // waited for it, its SYN with the cookie. (Linux puts the data in the
+    // SYN; here it follows the handshake.)
+    sk->defer_connect = false;
+    sk->syn_fastopen = fastopen_cookies_[sk->tuple.remote.addr.ToString()];
+    SendFirstSyn(sk);
+    RunLoopback();
+    if (nonblocking && (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv)) {
+      return CallResult::Error(EINPROGRESS);
+    }
+  }
   // tcp_sendmsg(): wait for the connection to open; anything but an
   // opening connection is an error (measured: write on a new socket and
   // on a listener is EPIPE).
@@ -429,24 +455,33 @@ CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int 
     sk->err = 0;
     return CallResult::Error(err);
   }
+  // A blocking writer asleep for memory wakes only once the socket is
+  // writable again (sk_stream_write_space).
+  const bool continuing = sk->write_waiting;
+  if (sk->write_waiting) {
+    if (!StreamWriteable(sk)) return {-1, EAGAIN, true};
+    sk->write_waiting = false;
+  }
   if (data.empty()) return CallResult::Ok(0);
-  // The send buffer holds sk_sndbuf bytes of payload (Linux counts skb
-  // memory; this is close for large writes).
-  const size_t queued = sk->write_seq - sk->snd_una;
-  const size_t room =
-      queued >= static_cast<size_t>(sk->sndbuf) ? 0 : sk->sndbuf - queued;
-  const size_t take = std::min(room, data.size());
-  if (take == 0) return {-1, EAGAIN, !nonblocking};
-  sk->send_buf.insert(sk->send_buf.end(), data.begin(), data.begin() + static_cast<long>(take));
-  sk->write_seq += static_cast<uint32_t>(take);
-  sk->pushed_seq = sk->write_seq;
-  PushPendingFrames(sk);
+  const size_t copied = QueueData(sk, data, flags, continuing);
+  if (copied < data.size()) {
+    // wait_for_space: push what was queued, then sleep (or give up).
+    if (copied > 0) TcpPush(sk, flags & ~MSG_MORE, kNaglePush);
+    RunLoopback();
+    Reap();
+    sk->nospace = true;
+    if (!nonblocking) {
+      sk->write_waiting = true;
+      if (copied > 0) return {static_cast<int64_t>(copied), 0, true};
+      return {-1, EAGAIN, true};
+    }
+    if (copied == 0) return CallResult::Error(EAGAIN);
+    return CallResult::Ok(static_cast<int64_t>(copied));
+  }
+  TcpPush(sk, flags, Nonagle(sk));
   RunLoopback();
   Reap();
-  if (take < data.size() && !nonblocking) {
-    return {static_cast<int64_t>(take), 0, true};
-  }
-  return CallResult::Ok(static_cast<int64_t>(take));
+  return CallResult::Ok(static_cast<int64_t>(copied));
 }
 
 // --- close and shutdown ------------------------------------------------------------
@@ -491,9 +526,8 @@ void Stack::Disconnect(Sock* sk) {
   sk->write_timer = std::monostate{};
   sk->keepalive_timer = std::monostate{};
   sk->ack = AckState{};
-  sk->send_buf.clear();
+  sk->ClearSendQueues();
   sk->ClearRecv();
-  sk->rtx_queue.clear();
   sk->ofo.clear();
   sk->selective_acks.clear();
   sk->shutdown = 0;
@@ -697,6 +731,31 @@ CallResult Stack::Ioctl(Instant now, int fd, unsigned long request, void* arg) {
   return CallResult::Ok(0);
 }
 
+std::optional<uint64_t> Stack::Wakeups(int fd) const {
+  CallResult error;
+  const Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr) return std::nullopt;
+  return sk->wakeups;
+}
+
+int Stack::ReserveFd() {
+  const int fd = AllocFd();
+  fds_[fd] = 0;  // no socket has id 0
+  return fd;
+}
+
+void Stack::ReleaseFd(int fd) {
+  auto it = fds_.find(fd);
+  if (it != fds_.end() && it->second == 0) fds_.erase(it);
+}
+
+std::optional<int> Stack::InqHint(int fd) const {
+  CallResult error;
+  const Sock* sk = SockForFd(fd, &error);
+  if (sk == nullptr || !sk->recv_inq) return std::nullopt;
+  return static_cast<int>(sk->recv_buf.size()) + (sk->done ? 1 : 0);
+}
+
 short Stack::PollEvents(Instant now, int fd, short events) {
   AdvanceTo(now);
   CallResult error;
@@ -712,9 +771,11 @@ short Stack::PollEvents(Instant now, int fd, short events) {
     if (sk->state != TcpState::kSynSent && sk->state != TcpState::kSynRecv) {
       if (!sk->recv_buf.empty()) mask |= POLLIN | POLLRDNORM;
       if (!(sk->shutdown & kSendShutdown)) {
-        // sk_stream_is_writeable(): free space at least half what is queued.
-        const int64_t queued = sk->write_seq - sk->snd_una;
-        if (sk->sndbuf - queued >= queued / 2) mask |= POLLOUT | POLLWRNORM;
+        if (StreamWriteable(sk)) {
+          mask |= POLLOUT | POLLWRNORM;
+        } else {
+          sk->nospace = true;  // tcp_poll(): freed space will wake us
+        }
       } else {
         mask |= POLLOUT | POLLWRNORM;
       }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "runtime/stack/stack.h"
 
@@ -45,7 +46,13 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
   }
   if (level == IPPROTO_TCP && name == TCP_CONGESTION) {
     // Accepted for scripts that choose one; congestion control here is
-    // Reno whatever the name.
+    // Reno whatever the name, but bbr paces (and so sizes TSO packets) its
+    // own way.
+    if (value == nullptr) return CallResult::Error(EFAULT);
+    const std::string cc(static_cast<const char*>(value),
+                         strnlen(static_cast<const char*>(value), len));
+    if (cc != "reno" && cc != "cubic" && cc != "bbr") return CallResult::Error(ENOENT);
+    sk->bbr = cc == "bbr";
     return CallResult::Ok(0);
   }
   if (len < static_cast<socklen_t>(sizeof(int)) || value == nullptr) {
@@ -86,13 +93,21 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
   if (level == IPPROTO_TCP) {
     switch (name) {
       case TCP_NODELAY:
-        // Turning Nagle off sends what it held back.
+        // __tcp_sock_set_nodelay(): turning Nagle off pushes what it held
+        // back, past a cork too (TCP_NAGLE_PUSH).
         sk->nodelay = val != 0;
-        if (sk->nodelay) PushPendingFrames(sk);
+        if (sk->nodelay) {
+          sk->nagle_push = true;
+          PushPendingFrames(sk);
+        }
         break;
       case TCP_CORK:
+        // __tcp_sock_set_cork(): uncorking pushes the queue.
         sk->cork = val != 0;
-        if (!sk->cork) PushPendingFrames(sk);
+        if (!sk->cork) {
+          if (sk->nodelay) sk->nagle_push = true;
+          PushPendingFrames(sk);
+        }
         break;
       case TCP_MAXSEG:
         if (val != 0 && (val < kTcpMinMss || val > kMaxTcpWindow)) {
@@ -125,6 +140,17 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
             CleanupRbuf(sk, 1);
           }
         }
+        break;
+      case TCP_INQ:
+        sk->recv_inq = val != 0;
+        break;
+      case TCP_FASTOPEN_CONNECT:
+        // do_tcp_setsockopt(): only with the client side enabled, only
+        // before connecting.
+        if (val < 0 || val > 1) return CallResult::Error(EINVAL);
+        if (!(sysctls_.tcp_fastopen & 1)) return CallResult::Error(EOPNOTSUPP);
+        if (sk->state != TcpState::kClose) return CallResult::Error(EINVAL);
+        sk->fastopen_connect = val != 0;
         break;
       case TCP_KEEPIDLE:
       case TCP_KEEPINTVL:
@@ -203,6 +229,10 @@ CallResult Stack::Getsockopt(Instant now, int fd, int level, int name,
                       value, len);
       case TCP_QUICKACK:
         return PutInt(InQuickackMode(sk) ? 1 : 0, value, len);
+      case TCP_INQ:
+        return PutInt(sk->recv_inq ? 1 : 0, value, len);
+      case TCP_FASTOPEN_CONNECT:
+        return PutInt(sk->fastopen_connect ? 1 : 0, value, len);
       case TCP_INFO:
         if (static_cast<int>(*len) < 0) return CallResult::Error(EINVAL);
         FillTcpInfo(sk, value, len);

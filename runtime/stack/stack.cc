@@ -92,6 +92,52 @@ std::map<std::string, int64_t> Stack::Counters() const {
   return counters_.Snapshot(established);
 }
 
+std::vector<SocketSummary> Stack::Sockets() const {
+  std::vector<SocketSummary> list;
+  for (const auto& [id, sk] : socks_) {
+    if (sk->state == TcpState::kClose) continue;
+    SocketSummary s;
+    s.state = sk->state;
+    s.domain = sk->domain;
+    s.local_port = sk->tuple.local.port;
+    if (sk->listening()) {
+      // A listener's queues: waiting children and the backlog.
+      s.local_addr = sk->bound_addr;
+      s.recv_q = static_cast<uint32_t>(sk->accept_queue.size());
+      s.send_q = static_cast<uint32_t>(sk->max_ack_backlog);
+      list.push_back(s);
+      for (const RequestSock& req : sk->syn_queue) {
+        SocketSummary r;
+        r.state = TcpState::kSynRecv;
+        r.domain = sk->domain;
+        r.local_addr = req.tuple.local.addr;
+        r.local_port = req.tuple.local.port;
+        r.remote_addr = req.tuple.remote.addr;
+        r.remote_port = req.tuple.remote.port;
+        list.push_back(r);
+      }
+      continue;
+    }
+    s.local_addr = sk->tuple.local.addr;
+    s.remote_addr = sk->tuple.remote.addr;
+    s.remote_port = sk->tuple.remote.port;
+    s.recv_q = static_cast<uint32_t>(sk->recv_buf.size());
+    s.send_q = sk->write_seq - sk->snd_una;
+    list.push_back(s);
+  }
+  for (const auto& [tuple, tw] : timewait_) {
+    SocketSummary s;
+    s.state = tw.substate;
+    s.domain = tw.domain;
+    s.local_addr = tuple.local.addr;
+    s.local_port = tuple.local.port;
+    s.remote_addr = tuple.remote.addr;
+    s.remote_port = tuple.remote.port;
+    list.push_back(s);
+  }
+  return list;
+}
+
 uint32_t Stack::TcpTimestampMs() const {
   return secrets_.boot_ms + static_cast<uint32_t>(Millis(now_.since_epoch));
 }
@@ -144,8 +190,27 @@ void Stack::RunLoopback() {
 
 // --- Outbound ---------------------------------------------------------------
 
-void Stack::Emit(const FourTuple& tuple, const OutSegment& segment,
-                 uint16_t ip_id) {
+bool Stack::Emit(const FourTuple& tuple, const OutSegment& segment,
+                 uint16_t ip_id, uint32_t gso_size) {
+  if (!device_tso_ && gso_size > 0 && segment.payload.size() > gso_size) {
+    // Software GSO (tcp_gso_segment()): segments of gso_size with the
+    // same options; PSH and FIN only on the last, IP IDs one apart.
+    const size_t total = segment.payload.size();
+    for (size_t at = 0; at < total; at += gso_size) {
+      const size_t n = std::min<size_t>(gso_size, total - at);
+      OutSegment piece = segment;
+      piece.seq = segment.seq + static_cast<uint32_t>(at);
+      piece.payload.assign(segment.payload.begin() + static_cast<long>(at),
+                           segment.payload.begin() + static_cast<long>(at + n));
+      if (at + n < total) {
+        piece.flags &= static_cast<uint16_t>(~(wire::tcp_flag::kPsh | wire::tcp_flag::kFin));
+      }
+      if (!Emit(tuple, piece, static_cast<uint16_t>(ip_id + at / gso_size))) {
+        return false;
+      }
+    }
+    return true;
+  }
   wire::Packet packet;
   packet.src = tuple.local.addr;
   packet.dst = tuple.remote.addr;
@@ -168,11 +233,13 @@ void Stack::Emit(const FourTuple& tuple, const OutSegment& segment,
     // A connection to ourselves goes over loopback, which the wire (and so
     // the script) never sees.
     loopback_.push_back(std::move(packet));
-    return;
+    return true;
   }
+  if (qdisc_limit_ && *qdisc_limit_ <= 0) return false;  // NET_XMIT_DROP
   wire::BuildResult built = wire::Build(packet);
-  if (!built.ok()) return;  // cannot happen for segments we build
+  if (!built.ok()) return true;  // cannot happen for segments we build
   output_.push_back({std::move(built.bytes), now_});
+  return true;
 }
 
 // --- Addresses ---------------------------------------------------------------
@@ -205,6 +272,8 @@ Sock* Stack::NewSock(int domain) {
   // SO_RCVBUF 131072, SO_SNDBUF 16384 on a new socket).
   sk->rcvbuf = sysctls_.tcp_rmem[1];
   sk->sndbuf = sysctls_.tcp_wmem[1];
+  // tcp_assign_congestion_control(): the namespace's choice at creation.
+  sk->bbr = sysctls_.tcp_congestion_control == "bbr";
   Sock* raw = sk.get();
   socks_[raw->id] = std::move(sk);
   return raw;
@@ -221,7 +290,9 @@ Sock* Stack::SockForFd(int fd, CallResult* error) const {
     *error = CallResult::Error(EBADF);
     return nullptr;
   }
-  return FindSock(it->second);
+  Sock* sk = FindSock(it->second);
+  if (sk == nullptr) *error = CallResult::Error(ENOTSOCK);
+  return sk;
 }
 
 Sock* Stack::FindConnection(const FourTuple& tuple) const {

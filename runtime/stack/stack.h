@@ -42,6 +42,18 @@ struct SentPacket {
   Instant time;
 };
 
+// One line of `ss -tan`: a socket, a request in a SYN queue, or a
+// connection in TIME_WAIT.
+struct SocketSummary {
+  TcpState state = TcpState::kClose;
+  int domain = AF_INET;  // how addresses print: AF_INET6 shows ::ffff:a.b.c.d
+  std::optional<wire::IpAddress> local_addr;  // empty: the wildcard
+  uint16_t local_port = 0;
+  std::optional<wire::IpAddress> remote_addr;  // empty: none (a listener)
+  uint16_t remote_port = 0;
+  uint32_t recv_q = 0, send_q = 0;
+};
+
 // A socket call's outcome in Linux's terms: ret >= 0, or ret == -1 and err.
 //
 // Blocking calls. The stack never waits. When a call on a blocking socket
@@ -59,7 +71,10 @@ struct SentPacket {
 //   Write:         when the send buffer fills, returns would_block with
 //                  ret = the bytes it took (> 0), or -1/EAGAIN if none fit;
 //                  call again with the rest and add up (Linux's blocking
-//                  write returns the sum).
+//                  write returns the sum). The writer sleeps until the
+//                  socket is writable again (free space at least half of
+//                  what is queued): until then a retry returns would_block
+//                  and takes nothing.
 // Everything else completes at once. A Stack is not thread-safe: a caller
 // that runs blocking calls on threads must serialize every call, Input
 // and Poll.
@@ -102,10 +117,25 @@ class Stack {
 
   // --- Configuration and statistics ---------------------------------------
 
+  // The device's TCP segmentation offload (ethtool -K tun0 tso on|off).
+  // With it, a TSO packet leaves whole, as TUN shows it; without, the
+  // device layer cuts it into segments of its MSS (PSH and FIN on the last).
+  void SetDeviceTso(bool on) { device_tso_ = on; }
+  // The device's queue (`tc qdisc ... pfifo limit N`): packets leave at
+  // once, so only a limit of 0 matters; it drops every packet, which TCP
+  // sees as local congestion. nullopt: the default queue.
+  void SetQdiscLimit(std::optional<int> limit) { qdisc_limit_ = limit; }
+  // `ip tcp_metrics flush`: forget what was learned per peer (Fast Open
+  // cookies).
+  void FlushTcpMetrics() { fastopen_cookies_.clear(); }
+  bool device_tso() const { return device_tso_; }
+
   Sysctls& sysctls() { return sysctls_; }
   const Sysctls& sysctls() const { return sysctls_; }
   // The SNMP and netstat counters under nstat's names.
   std::map<std::string, int64_t> Counters() const;
+  // Every TCP socket, request and TIME_WAIT connection, as `ss` lists them.
+  std::vector<SocketSummary> Sockets() const;
 
   // --- The socket API, Linux ABI, descriptors from 3 up ---------------------
   // Every call takes the time it happens at; timers due by then fire first.
@@ -134,6 +164,16 @@ class Stack {
   CallResult Fcntl(Instant now, int fd, int cmd, int64_t arg);
   // FIONREAD/SIOCINQ, SIOCOUTQ, SIOCOUTQNSD; `arg` points to an int.
   CallResult Ioctl(Instant now, int fd, unsigned long request, void* arg);
+  // How often the socket behind `fd` woke its waiters (see Sock::wakeups):
+  // what edge-triggered epoll reports on. nullopt for no socket.
+  std::optional<uint64_t> Wakeups(int fd) const;
+  // Descriptors that are not sockets (epoll instances, kept by the caller)
+  // take numbers from the same table; socket calls on them are ENOTSOCK.
+  int ReserveFd();
+  void ReleaseFd(int fd);
+  // With TCP_INQ on, what recvmsg() reports in its TCP_CM_INQ message
+  // (tcp_inq_hint(): the bytes left to read, and one more for a FIN).
+  std::optional<int> InqHint(int fd) const;
   // The revents poll() reports for `events` on `fd` (POLLNVAL for a bad
   // descriptor), as tcp_poll() computes them.
   short PollEvents(Instant now, int fd, short events);
@@ -167,7 +207,10 @@ class Stack {
   void AdvanceTo(Instant now);
   void RunLoopback();
   void Deliver(const wire::Packet& packet);
-  void Emit(const FourTuple& tuple, const OutSegment& segment, uint16_t ip_id);
+  // `gso_size`: the MSS a TSO packet's segments have (0: one segment).
+  // Returns false when the device queue dropped it (local congestion).
+  bool Emit(const FourTuple& tuple, const OutSegment& segment, uint16_t ip_id,
+            uint32_t gso_size = 0);
   bool IsLocal(const wire::IpAddress& address) const;
   std::optional<wire::IpAddress> SourceFor(const wire::IpAddress& remote) const;
   int MssFor(const wire::IpAddress& remote) const;
@@ -207,6 +250,7 @@ class Stack {
   void SetRto(Sock* sk);
   void CongestionOnAck(Sock* sk, uint32_t acked_segments);
   void DataQueue(Sock* sk, const Segment& seg);
+  void DataQueueSegment(Sock* sk, const Segment& seg);
   void OfoQueue(Sock* sk, const Segment& seg);
   void Fin(Sock* sk);
   void EventDataRecv(Sock* sk, const Segment& seg);
@@ -231,26 +275,67 @@ class Stack {
   uint32_t FullSpace(const Sock* sk) const;
   uint32_t SendMss(const Sock* sk) const;
   std::vector<wire::TcpOption> SegmentOptions(Sock* sk, bool with_sacks);
-  void TransmitSegment(Sock* sk, uint32_t seq, uint32_t len, uint16_t flags,
-                       bool retransmission);
+  // Returns false when the device queue dropped it.
+  bool TransmitSegment(Sock* sk, uint32_t seq, uint32_t len, uint16_t flags,
+                       bool retransmission, uint32_t pcount,
+                       uint32_t gso_size = 0);
   void SendSyn(Sock* sk, bool retransmission);
+  void SendFirstSyn(Sock* sk);
   void SendSynAckFromSock(Sock* sk, bool retransmission);
   void SendAck(Sock* sk);
   void SendActiveReset(Sock* sk);
   void SendResetReply(const Segment& seg);
-  void WriteXmit(Sock* sk, bool nagle_off);
-  void PushPendingFrames(Sock* sk);
-  void SendFin(Sock* sk);
-  void SendProbe(Sock* sk);
+  // tcp_write_wakeup(); false when the device dropped what it sent.
+  bool SendProbe(Sock* sk);
+  void FragmentSent(Sock* sk, size_t index, uint32_t len);
+  bool RetransmitSent(Sock* sk, size_t index);
+  void XmitRetransmitQueue(Sock* sk);
   void SendDelayedAck(Sock* sk);
   void EventAckSent(Sock* sk);
   void ArmRetransmitTimer(Sock* sk, Duration when);
   void ClearWriteTimer(Sock* sk);
-  void RetransmitHead(Sock* sk);
+  // False when the device queue dropped the retransmission.
+  bool RetransmitHead(Sock* sk);
   bool ScheduleLossProbe(Sock* sk, bool advancing_rto);
   void SendLossProbe(Sock* sk);
   void RearmRto(Sock* sk);
   void EnterLoss(Sock* sk);
+
+  // write_queue.cc: written data as skbs, skbs as TSO packets.
+  // Linux's tp->nonagle bits.
+  static constexpr int kNagleOff = 1, kNagleCork = 2, kNaglePush = 4;
+  uint32_t CurrentMss(const Sock* sk) const;
+  uint32_t XmitSizeGoal(const Sock* sk, uint32_t mss) const;
+  uint32_t TsoSegs(const Sock* sk, uint32_t mss) const;
+  void UpdatePacingRate(Sock* sk);
+  int Nonagle(const Sock* sk) const;
+  uint32_t InFlight(const Sock* sk) const;
+  bool StreamMemoryFree(const Sock* sk) const;
+  bool StreamWriteable(const Sock* sk) const;
+  bool ForcedPush(const Sock* sk) const;
+  void MarkPush(Sock* sk, QueuedSkb* skb);
+  // Queues as much of `data` as the send buffer takes; returns how much.
+  size_t QueueData(Sock* sk, std::span<const uint8_t> data, int flags,
+                   bool continuing);
+  void TcpPush(Sock* sk, int flags, int nonagle);
+  void PushPendingFrames(Sock* sk, int nonagle);
+  void PushPendingFrames(Sock* sk) { PushPendingFrames(sk, Nonagle(sk)); }
+  void CheckProbeTimer(Sock* sk);
+  uint32_t CwndTest(const Sock* sk, const QueuedSkb& skb, uint32_t mss) const;
+  bool SndWndTest(const Sock* sk, const QueuedSkb& skb, uint32_t mss) const;
+  bool NagleCheck(bool partial, const Sock* sk, int nonagle) const;
+  bool NagleTest(const Sock* sk, const QueuedSkb& skb, uint32_t mss,
+                 int nonagle) const;
+  uint32_t MssSplitPoint(const Sock* sk, const QueuedSkb& skb, uint32_t mss,
+                         uint32_t max_segs, int nonagle) const;
+  bool TsoShouldDefer(const Sock* sk, const QueuedSkb& skb, uint32_t max_segs,
+                      bool* is_cwnd_limited, bool* is_rwnd_limited) const;
+  void FragmentQueued(Sock* sk, size_t index, uint32_t len);
+  void GrowSkb(Sock* sk, uint32_t amount);
+  // False (and the skb still queued) when the device dropped it.
+  bool SendQueuedHead(Sock* sk, uint32_t mss);
+  bool WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one);
+  void SendFin(Sock* sk);
 
   // listen_queue.cc: SYNs and ACKs at a listener, the accept queue.
   void ListenerSegment(Sock* listener, const Segment& seg);
@@ -309,9 +394,13 @@ class Stack {
   std::map<FourTuple, TimeWaitSock> timewait_;
   std::deque<SentPacket> output_;
   std::deque<wire::Packet> loopback_;
+  // Fast Open cookies by peer address (Linux keeps them in tcp_metrics).
+  std::map<std::string, std::vector<uint8_t>> fastopen_cookies_;
   // Per-destination offsets for ephemeral ports (Linux's table_perturb).
   std::map<uint32_t, uint32_t> port_perturb_;
   bool in_loopback_ = false;
+  bool device_tso_ = true;
+  std::optional<int> qdisc_limit_;
 };
 
 }  // namespace synack::stack

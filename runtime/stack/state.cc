@@ -1,6 +1,7 @@
 // Connection state changes and the ends of connections: tcp_set_state(),
 // tcp_done(), tcp_reset(), tcp_finish_connect() and what they set up.
 #include <algorithm>
+#include <bit>
 
 #include "runtime/stack/stack.h"
 
@@ -33,6 +34,7 @@ void Stack::SetState(Sock* sk, TcpState state) {
     }
     UnhashConnection(sk);
   }
+  if (state != old) ++sk->wakeups;  // sk_state_change()
   sk->state = state;
 }
 
@@ -56,8 +58,7 @@ void Stack::TcpReset(Sock* sk) {
     case TcpState::kClose: return;
     default: sk->err = ECONNRESET; break;
   }
-  sk->send_buf.clear();
-  sk->rtx_queue.clear();
+  sk->ClearSendQueues();
   TcpDone(sk);
 }
 
@@ -101,10 +102,14 @@ void Stack::InitTransfer(Sock* sk) {
   sk->cwnd = (sk->total_retrans > 1 && sk->undo_marker != 0) ? 1 : 10;
   sk->in_loss = false;
   sk->rcv_ssthresh = std::min(sk->rcv_ssthresh, sk->window_clamp);
-  // tcp_sndbuf_expand(): room for twice the initial window of full
-  // segments at their memory cost (87040 bytes for a 1460 MSS).
+  // tcp_sndbuf_expand(): room for twice (bbr: three times) the initial
+  // window of full segments at their worst-case memory cost, a power of
+  // two for the data and headers plus the skb (87040 bytes for a 1460 MSS).
   if (!sk->sndbuf_locked) {
-    const int sndmem = 2 * 10 * 4352;
+    const uint32_t data = std::max<uint32_t>(sk->mss_clamp, sk->mss_cache) + 320 + 320;
+    const int per_mss = static_cast<int>(std::bit_ceil(data)) + 256;
+    const int nr_segs = std::max<int>(10, static_cast<int>(sk->cwnd));
+    const int sndmem = (sk->bbr ? 3 : 2) * nr_segs * per_mss;
     if (sk->sndbuf < sndmem) sk->sndbuf = std::min(sndmem, sysctls_.tcp_wmem[2]);
   }
   sk->lsndtime = now_;

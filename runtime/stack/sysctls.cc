@@ -48,7 +48,6 @@ const std::vector<Unmodelled>& UnmodelledTable() {
       {"net.ipv4.tcp_ecn_fallback", "1", 1, 0, 1},
       {"net.ipv4.tcp_ecn_option", "2", 1, 0, 2},
       {"net.ipv4.tcp_fack", "0", 1, INT_MIN, INT_MAX},
-      {"net.ipv4.tcp_fastopen", "1", 1, INT_MIN, INT_MAX},
       {"net.ipv4.tcp_frto", "2", 1, 0, 255},
       {"net.ipv4.tcp_keepalive_intvl", "75", 1, 1, INT_MAX},
       {"net.ipv4.tcp_keepalive_probes", "9", 1, 1, 127},
@@ -57,14 +56,11 @@ const std::vector<Unmodelled>& UnmodelledTable() {
       {"net.ipv4.tcp_max_reordering", "300", 1, INT_MIN, INT_MAX},
       {"net.ipv4.tcp_max_tw_buckets", "131072", 1, 0, INT_MAX},
       {"net.ipv4.tcp_min_rtt_wlen", "300", 1, 0, 86400},
-      {"net.ipv4.tcp_min_tso_segs", "2", 1, 1, 255},
       {"net.ipv4.tcp_moderate_rcvbuf", "1", 1, 0, 255},
       {"net.ipv4.tcp_mtu_probe_floor", "48", 1, 48, 65535},
       {"net.ipv4.tcp_mtu_probing", "0", 1, 0, 2},
       {"net.ipv4.tcp_no_metrics_save", "0", 1, 0, 255},
       {"net.ipv4.tcp_notsent_lowat", "4294967295", 1, 0, 4294967295LL},
-      {"net.ipv4.tcp_pacing_ca_ratio", "120", 1, 0, 1000},
-      {"net.ipv4.tcp_pacing_ss_ratio", "200", 1, 0, 1000},
       {"net.ipv4.tcp_probe_interval", "600", 1, 0, UINT_MAX},
       {"net.ipv4.tcp_probe_threshold", "8", 1, INT_MIN, INT_MAX},
       {"net.ipv4.tcp_recovery", "1", 1, INT_MIN, INT_MAX},
@@ -72,7 +68,6 @@ const std::vector<Unmodelled>& UnmodelledTable() {
       {"net.ipv4.tcp_shrink_window", "0", 1, 0, 1},
       {"net.ipv4.tcp_slow_start_after_idle", "1", 1, 0, 255},
       {"net.ipv4.tcp_thin_linear_timeouts", "0", 1, 0, 255},
-      {"net.ipv4.tcp_tso_win_divisor", "3", 1, 0, 255},
   };
   return table;
 }
@@ -131,6 +126,8 @@ const std::vector<Entry>& Table() {
       {"net.ipv4.tcp_ecn", Kind::kU8, 0, 2,
        [](Sysctls& s) { return One(s.tcp_ecn); }, nullptr},
       // proc_dointvec_jiffies: seconds that must fit in jiffies (HZ=250).
+      {"net.ipv4.tcp_fastopen", Kind::kInt, INT_MIN, INT_MAX,
+       [](Sysctls& s) { return One(s.tcp_fastopen); }, nullptr},
       {"net.ipv4.tcp_fin_timeout", Kind::kInt, -(INT_MAX / 250), INT_MAX / 250,
        [](Sysctls& s) { return One(s.tcp_fin_timeout); }, nullptr},
       {"net.ipv4.tcp_invalid_ratelimit", Kind::kInt, INT_MIN, INT_MAX,
@@ -172,6 +169,16 @@ const std::vector<Entry>& Table() {
        [](Sysctls& s) { return One(s.tcp_syncookies); }, nullptr},
       {"net.ipv4.tcp_timestamps", Kind::kU8, 0, 255,
        [](Sysctls& s) { return One(s.tcp_timestamps); }, nullptr},
+      {"net.ipv4.tcp_min_tso_segs", Kind::kInt, 1, 255,
+       [](Sysctls& s) { return One(s.tcp_min_tso_segs); }, nullptr},
+      {"net.ipv4.tcp_pacing_ca_ratio", Kind::kInt, 0, 1000,
+       [](Sysctls& s) { return One(s.tcp_pacing_ca_ratio); }, nullptr},
+      {"net.ipv4.tcp_pacing_ss_ratio", Kind::kInt, 0, 1000,
+       [](Sysctls& s) { return One(s.tcp_pacing_ss_ratio); }, nullptr},
+      {"net.ipv4.tcp_tso_rtt_log", Kind::kU8, 0, 255,
+       [](Sysctls& s) { return One(s.tcp_tso_rtt_log); }, nullptr},
+      {"net.ipv4.tcp_tso_win_divisor", Kind::kU8, 0, 255,
+       [](Sysctls& s) { return One(s.tcp_tso_win_divisor); }, nullptr},
       {"net.ipv4.tcp_tw_reuse", Kind::kU8, 0, 2,
        [](Sysctls& s) { return One(s.tcp_tw_reuse); }, nullptr},
       {"net.ipv4.tcp_window_scaling", Kind::kU8, 0, 255,
@@ -249,6 +256,12 @@ std::string Sysctls::Set(const std::string& name, const std::string& value) {
     tcp_congestion_control = word;
     return "";
   }
+  if (canonical == "net.ipv4.tcp_fastopen_key") {
+    std::string key = value;
+    while (!key.empty() && IsSpace(key.back())) key.pop_back();
+    if (!key.empty()) tcp_fastopen_key = key;
+    return "";
+  }
   if (const Unmodelled* u = FindUnmodelled(canonical)) {
     if (value.empty()) return "";
     std::vector<long> parsed;
@@ -305,6 +318,10 @@ std::string Sysctls::Get(const std::string& name, std::string* value) const {
     *value = tcp_congestion_control;
     return "";
   }
+  if (canonical == "net.ipv4.tcp_fastopen_key") {
+    *value = tcp_fastopen_key;
+    return "";
+  }
   if (canonical == "net.ipv4.tcp_available_congestion_control") {
     *value = "reno bbr cubic";
     return "";
@@ -330,7 +347,8 @@ std::string Sysctls::Get(const std::string& name, std::string* value) const {
 
 std::vector<std::string> Sysctls::Names() {
   std::vector<std::string> names = {"net.ipv4.tcp_available_congestion_control",
-                                    "net.ipv4.tcp_congestion_control"};
+                                    "net.ipv4.tcp_congestion_control",
+                                    "net.ipv4.tcp_fastopen_key"};
   for (const Entry& entry : Table()) names.push_back(entry.name);
   for (const Unmodelled& u : UnmodelledTable()) names.push_back(u.name);
   std::sort(names.begin(), names.end());

@@ -43,6 +43,17 @@ struct Sysctls {
   int tcp_workaround_signed_windows = 0;
   int tcp_min_snd_mss = 48;
   int tcp_tw_reuse = 2;                // stored only
+  // TSO packet sizing (tcp_tso_autosize): pacing rate from cwnd and srtt
+  // at these percentages, at least this many segments.
+  int tcp_min_tso_segs = 2;            // 1..255
+  int tcp_pacing_ss_ratio = 200;       // 0..1000
+  int tcp_pacing_ca_ratio = 120;       // 0..1000
+  int tcp_tso_win_divisor = 3;         // u8
+  int tcp_tso_rtt_log = 9;             // u8
+  // TCP Fast Open: 1 lets clients ask for and use cookies (the server side
+  // is not modelled yet); the key is kept as written.
+  int tcp_fastopen = 1;
+  std::string tcp_fastopen_key = "00000000-00000000-00000000-00000000";
   int ip_default_ttl = 64;             // 1..255
   std::array<int, 2> ip_local_port_range = {32768, 60999};
   std::array<int, 3> tcp_rmem = {4096, 131072, 33554432};

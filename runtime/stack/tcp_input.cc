@@ -98,6 +98,12 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
                           ? static_cast<uint16_t>(sk->user_mss)
                           : *opts.mss;
     }
+    // tcp_rcv_fastopen_synack(): a cookie answering our request (or our
+    // cookie) is kept for the next connection to this peer.
+    if (sk->syn_fastopen && opts.fastopen && !opts.fastopen->empty()) {
+      fastopen_cookies_[sk->tuple.remote.addr.ToString()] = *opts.fastopen;
+    }
+    sk->syn_fastopen.reset();
     // The window of a SYN is never scaled (RFC 7323 §2.2).
     sk->snd_wnd = seg.th->window;
     sk->max_window = sk->snd_wnd;
@@ -108,6 +114,9 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
     CleanRtxQueue(sk, seg, &acked_new, &seq_rtt);
     sk->snd_una = seg.ack;
     UpdateRtt(sk, seq_rtt, &seg);
+    // tcp_ack() runs before the MSS is synced: the pacing rate starts
+    // from the pre-handshake MSS.
+    UpdatePacingRate(sk);
     sk->retransmits = 0;
     ClearWriteTimer(sk);
     SyncMss(sk);
@@ -124,7 +133,7 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
     } else {
       SendAck(sk);
     }
-    WriteXmit(sk, false);
+    PushPendingFrames(sk);
     return false;
   }
 
@@ -324,6 +333,7 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
       sk->retrans_stamp.reset();
       InitTransfer(sk);
       InitializeRcvMss(sk);
+      UpdatePacingRate(sk);
       break;
     case TcpState::kFinWait1: {
       if (!fin_acked) break;
@@ -404,7 +414,9 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
   }
 
   if (sk->state != TcpState::kClose) {
-    WriteXmit(sk, false);
+    // tcp_xmit_recovery() in tcp_ack(), then tcp_data_snd_check().
+    XmitRetransmitQueue(sk);
+    PushPendingFrames(sk);
     AckSndCheck(sk);
   }
   return false;
@@ -445,7 +457,10 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
   sk->rcv_tstamp = now_;
   sk->err_soft = 0;
   sk->probes_out = 0;
-  if (seg.ack == prior_snd_una) return AckResult::kOk;
+  if (seg.ack == prior_snd_una) {
+    UpdatePacingRate(sk);  // tcp_cong_control() sees every ACK
+    return AckResult::kOk;
+  }
 
   // New data acknowledged.
   bool acked_new = false;
@@ -466,6 +481,12 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
                   [](const SentSegment& s) { return s.retransmitted; });
   if (!any_retransmitted) sk->retrans_stamp.reset();
   CongestionOnAck(sk, acked_segments);
+  UpdatePacingRate(sk);
+  // tcp_check_space(): freed memory wakes a writer that found no room.
+  if (sk->nospace && StreamWriteable(sk)) {
+    sk->nospace = false;
+    ++sk->wakeups;
+  }
   // A loss probe's episode ends once the ACK covers what it probed.
   if (sk->tlp_high_seq && !SeqBefore(sk->snd_una, *sk->tlp_high_seq)) {
     sk->tlp_high_seq.reset();
@@ -490,7 +511,8 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
   while (!sk->rtx_queue.empty()) {
     SentSegment& head = sk->rtx_queue.front();
     if (SeqAfter(head.end, seg.ack)) {
-      // Partly acknowledged: keep the rest as its own segment.
+      // Partly acknowledged (tcp_tso_acked): the acknowledged bytes are
+      // trimmed off and freed, the rest stays as fewer segments.
       if (SeqAfter(seg.ack, head.seq)) {
         const uint32_t data_acked = seg.ack - head.seq - (head.syn ? 1 : 0);
         const size_t drop = std::min<size_t>(data_acked, sk->send_buf.size());
@@ -498,6 +520,12 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
                            sk->send_buf.begin() + static_cast<long>(drop));
         head.seq = seg.ack;
         head.syn = false;
+        const uint32_t trimmed = std::min(data_acked, head.truesize);
+        head.truesize -= trimmed;
+        sk->wmem_queued -= trimmed;
+        const uint32_t left = head.end - head.seq - (head.fin ? 1 : 0);
+        const uint32_t mss = std::max<uint32_t>(sk->mss_cache, 1);
+        head.pcount = std::max<uint32_t>(1, (left + mss - 1) / mss);
         *acked_new = true;
       }
       break;
@@ -512,6 +540,7 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
     } else if (!first_ackt) {
       first_ackt = head.first_sent;
     }
+    sk->wmem_queued -= head.truesize;
     sk->rtx_queue.pop_front();
     *acked_new = true;
   }
@@ -615,15 +644,24 @@ void Stack::StoreTsRecent(Sock* sk, const Segment& seg) {
 // --- Data ------------------------------------------------------------------------
 
 void Stack::DataQueue(Sock* sk, const Segment& seg) {
+  // Whatever reaches the reader wakes it (tcp_data_ready()).
+  const uint32_t rcv_nxt_before = sk->rcv_nxt;
+  DataQueueSegment(sk, seg);
+  if (sk->rcv_nxt != rcv_nxt_before) ++sk->wakeups;
+}
+
+void Stack::DataQueueSegment(Sock* sk, const Segment& seg) {
   // tcp_data_queue(). Sequence numbers of the data proper (a SYN occupies
   // the first one).
   const uint32_t seq = seg.seq + (seg.syn() ? 1 : 0);
   const uint32_t data_end = seq + seg.len;
-  if (seg.len == 0 && !seg.fin()) return;
+  // A SYN counts: the peer's SYN-ACK repeated after a simultaneous open
+  // is a retransmission to D-SACK below.
+  if (seg.seq == seg.end_seq) return;
   sk->dsack.reset();
   const std::vector<uint8_t>& payload = seg.packet->payload;
 
-  if (seq == sk->rcv_nxt) {
+  if (seg.seq == sk->rcv_nxt) {
     // In sequence. A closed window drops data but takes a bare FIN.
     if (ReceiveWindow(sk) == 0 && !(seg.len == 0 && seg.fin())) {
       EnterQuickackMode(sk, kMaxQuickAcks);
@@ -632,7 +670,9 @@ void Stack::DataQueue(Sock* sk, const Segment& seg) {
     }
     sk->QueueRecv(payload.begin(), payload.end());
     sk->rcv_nxt = data_end;
-    sk->bytes_received += seg.len;
+    // tcp_rcv_nxt_update(): bytes_received counts sequence space, the FIN
+    // included (measured: 300 bytes and a FIN make tcpi_bytes_received 301).
+    sk->bytes_received += seg.len + (seg.fin() ? 1 : 0);
     if (seg.len > 0) {
       sk->last_data_recv = now_;
       EventDataRecv(sk, seg);
@@ -651,9 +691,11 @@ void Stack::DataQueue(Sock* sk, const Segment& seg) {
         if (skip < s.data.size()) {
           sk->QueueRecv(s.data.begin() + skip, s.data.end());
           sk->rcv_nxt = s.seq + static_cast<uint32_t>(s.data.size());
+          sk->bytes_received += static_cast<uint32_t>(s.data.size()) - skip;
         }
         if (s.fin && sk->state != TcpState::kClose) {
           sk->rcv_nxt += 1;
+          sk->bytes_received += 1;
           Fin(sk);
         }
       }
@@ -669,10 +711,11 @@ void Stack::DataQueue(Sock* sk, const Segment& seg) {
 
   if (!SeqAfter(data_end + (seg.fin() ? 1 : 0), sk->rcv_nxt)) {
     // All of it is old: a retransmission, so our ACK was lost. Report the
-    // duplicate and ACK at once.
+    // duplicate (its whole sequence space, as tcp_dsack_set() is given
+    // it) and ACK at once.
     counters_.Inc(Counter::kTcpExtDelayedACKLost);
     if (sk->sack_ok && sysctls_.tcp_dsack != 0) {
-      sk->dsack = SackBlock{seq, data_end};
+      sk->dsack = SackBlock{seg.seq, seg.end_seq};
       counters_.Inc(Counter::kTcpExtTCPDSACKOldSent);
     }
     EnterQuickackMode(sk, kMaxQuickAcks);
@@ -701,6 +744,7 @@ void Stack::DataQueue(Sock* sk, const Segment& seg) {
     const uint32_t skip = sk->rcv_nxt - seq;
     sk->QueueRecv(payload.begin() + skip, payload.end());
     sk->rcv_nxt = data_end;
+    sk->bytes_received += seg.len - skip + (seg.fin() ? 1 : 0);
     sk->last_data_recv = now_;
     const std::optional<SackBlock> dsack = sk->dsack;
     EventDataRecv(sk, seg);

@@ -1,6 +1,7 @@
-// Building and sending segments: windows, options, SYNs, ACKs, RSTs, data
-// (MSS, window, cwnd, Nagle), FIN, retransmission and probes; after Linux's
-// tcp_output.c.
+// Building and sending segments: windows, options, SYNs, ACKs, RSTs, the
+// transmission of a segment, retransmission (RTO, loss recovery, loss
+// probes) and timers; after Linux's tcp_output.c. New data and its queue
+// are in write_queue.cc.
 #include <algorithm>
 
 #include "runtime/stack/stack.h"
@@ -94,8 +95,9 @@ std::vector<wire::TcpOption> Stack::SegmentOptions(Sock* sk, bool with_sacks) {
 
 // --- Sending -------------------------------------------------------------------
 
-void Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
-                            uint16_t flags, bool retransmission) {
+bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
+                            uint16_t flags, bool retransmission,
+                            uint32_t pcount, uint32_t gso_size) {
   OutSegment out;
   out.seq = seq;
   out.ack = sk->rcv_nxt;
@@ -108,17 +110,21 @@ void Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
                        sk->send_buf.begin() + static_cast<long>(offset + len));
   }
   const uint32_t end = seq + len + ((flags & flag::kFin) ? 1 : 0);
-  // OutSegs leaves out segments that carry only retransmitted sequence
-  // space (tcp_transmit_skb).
+  // A packet the device queue drops never left (tcp_transmit_skb()
+  // fails): nothing about it is counted.
+  if (!Emit(sk->tuple, out, sk->ip_id, pcount > 1 ? gso_size : 0)) return false;
+  sk->ip_id = static_cast<uint16_t>(sk->ip_id + pcount);
+  // A TSO packet counts as the segments it will be cut into, and uses as
+  // many IP IDs. OutSegs leaves out segments that carry only retransmitted
+  // sequence space (tcp_transmit_skb).
   if (SeqAfter(end, sk->snd_nxt) || end == seq) {
-    counters_.Inc(Counter::kTcpOutSegs);
+    counters_.Inc(Counter::kTcpOutSegs, pcount);
   }
-  if (retransmission) counters_.Inc(Counter::kTcpRetransSegs);
-  if (!retransmission && len > 0) counters_.Inc(Counter::kTcpExtTCPOrigDataSent);
-  Emit(sk->tuple, out, sk->ip_id++);
-  ++sk->segs_out;
+  if (retransmission) counters_.Inc(Counter::kTcpRetransSegs, pcount);
+  if (!retransmission && len > 0) counters_.Inc(Counter::kTcpExtTCPOrigDataSent, pcount);
+  sk->segs_out += pcount;
   if (len > 0) {
-    ++sk->data_segs_out;
+    sk->data_segs_out += pcount;
     sk->bytes_sent += len;
     if (retransmission) sk->bytes_retrans += len;
   }
@@ -129,6 +135,7 @@ void Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
     if (now_ - sk->ack.lrcvtime < sk->ack.ato) ++sk->ack.pingpong;
     sk->lsndtime = now_;
   }
+  return true;
 }
 
 void Stack::SendSyn(Sock* sk, bool retransmission) {
@@ -143,6 +150,7 @@ void Stack::SendSyn(Sock* sk, bool retransmission) {
   spec.tsval = TcpTimestampMs() + sk->ts_offset;
   spec.tsecr = 0;
   if (sysctls_.tcp_window_scaling != 0) spec.wscale = sk->rcv_wscale;
+  spec.fastopen = sk->syn_fastopen;
   out.options = BuildSynOptions(spec);
   if (retransmission) {
     counters_.Inc(Counter::kTcpRetransSegs);
@@ -184,7 +192,7 @@ void Stack::SendAck(Sock* sk) {
   const uint32_t seq = SeqAfter(sk->snd_nxt, wnd_end) && sk->snd_wnd != 0
                            ? wnd_end
                            : sk->snd_nxt;
-  TransmitSegment(sk, seq, 0, 0, false);
+  TransmitSegment(sk, seq, 0, 0, false, 1);
 }
 
 void Stack::SendActiveReset(Sock* sk) {
@@ -275,135 +283,63 @@ void Stack::ArmRetransmitTimer(Sock* sk, Duration when) {
 
 void Stack::ClearWriteTimer(Sock* sk) { sk->write_timer = std::monostate{}; }
 
-// --- Data ------------------------------------------------------------------------
+// --- Retransmission ----------------------------------------------------------------
 
-void Stack::WriteXmit(Sock* sk, bool nagle_off) {
-  switch (sk->state) {
-    case TcpState::kEstablished:
-    case TcpState::kCloseWait:
-    case TcpState::kFinWait1:
-    case TcpState::kClosing:
-    case TcpState::kLastAck:
-      break;
-    default:
-      return;
-  }
+void Stack::FragmentSent(Sock* sk, size_t index, uint32_t len) {
+  // tcp_fragment() in the retransmit queue: the first `len` bytes stay,
+  // without PSH and FIN; the rest is an skb of its own.
   const uint32_t mss = SendMss(sk);
-  auto in_flight = [sk]() {
-    // Segments marked lost and not yet sent again are not in flight
-    // (tcp_packets_in_flight() during loss recovery).
-    uint32_t n = 0;
-    for (const SentSegment& s : sk->rtx_queue) {
-      const bool lost = sk->in_loss && !SeqBefore(s.seq, sk->lost_next) &&
-                        SeqBefore(s.seq, sk->high_seq);
-      if (!lost) ++n;
-    }
-    return n;
-  };
+  SentSegment& skb = sk->rtx_queue[index];
+  SentSegment rest = skb;
+  rest.seq = skb.seq + len;
+  const uint32_t moved = skb.end - rest.seq - (skb.fin ? 1 : 0);
+  rest.truesize = kSkbTruesize + moved;
+  rest.pcount = std::max<uint32_t>(1, (moved + mss - 1) / mss);
+  skb.truesize -= moved;
+  skb.end = rest.seq;
+  skb.push = skb.fin = false;
+  skb.pcount = std::max<uint32_t>(1, (len + mss - 1) / mss);
+  sk->wmem_queued += kSkbTruesize;
+  sk->rtx_queue.insert(sk->rtx_queue.begin() + static_cast<long>(index) + 1, rest);
+}
 
-  // Retransmit what the RTO marked lost, as the window allows
-  // (tcp_xmit_retransmit_queue).
-  while (sk->in_loss && SeqBefore(sk->lost_next, sk->high_seq) &&
-         in_flight() < sk->cwnd) {
+bool Stack::RetransmitSent(Sock* sk, size_t index) {
+  // __tcp_retransmit_skb() once the skb has its size.
+  SentSegment& skb = sk->rtx_queue[index];
+  const uint32_t data_len = skb.end - skb.seq - (skb.syn ? 1 : 0) - (skb.fin ? 1 : 0);
+  uint16_t flags = 0;
+  if (skb.push || skb.pcount > 1) flags |= flag::kPsh;
+  if (skb.fin) flags |= flag::kFin;
+  if (!TransmitSegment(sk, skb.seq, data_len, flags, true, skb.pcount, SendMss(sk))) {
+    return false;
+  }
+  if (!sk->retrans_stamp) sk->retrans_stamp = skb.first_sent;
+  skb.retransmitted = true;
+  skb.last_sent = now_;
+  sk->total_retrans += static_cast<int>(skb.pcount);
+  return true;
+}
+
+void Stack::XmitRetransmitQueue(Sock* sk) {
+  // tcp_xmit_retransmit_queue(): what the RTO marked lost goes again, as
+  // many segments as cwnd has room for, in order.
+  const uint32_t mss = SendMss(sk);
+  while (sk->in_loss && SeqBefore(sk->lost_next, sk->high_seq)) {
+    const uint32_t in_flight = InFlight(sk);
+    if (in_flight >= sk->cwnd) break;
+    const uint32_t segs = sk->cwnd - in_flight;
     auto it = std::find_if(sk->rtx_queue.begin(), sk->rtx_queue.end(),
-                           [sk](const SentSegment& s) {
-                             return s.seq == sk->lost_next;
-                           });
+                           [sk](const SentSegment& s) { return s.seq == sk->lost_next; });
     if (it == sk->rtx_queue.end()) break;
-    const uint32_t data_len = it->end - it->seq - (it->fin ? 1 : 0);
-    uint16_t flags = 0;
-    if (it->push) flags |= flag::kPsh;
-    if (it->fin) flags |= flag::kFin;
-    it->retransmitted = true;
-    it->last_sent = now_;
-    sk->lost_next = it->end;
-    ++sk->total_retrans;
-    TransmitSegment(sk, it->seq, data_len, flags, true);
-  }
-
-  bool cwnd_limited = false;
-  bool sent_new = false;
-  while (true) {
-    const uint32_t unsent = sk->unsent_bytes();
-    if (!sk->send_pending()) break;
-    if (in_flight() >= sk->cwnd) {
-      cwnd_limited = true;
-      break;
-    }
-    const uint32_t len = std::min(mss, unsent);
-    const bool last = len == unsent;
-    const bool with_fin = sk->fin_queued && last;
-    // tcp_snd_wnd_test(): the segment (a FIN counts as a byte) must fit in
-    // the peer's window.
-    const uint32_t wnd_end = sk->snd_una + sk->snd_wnd;
-    if (SeqAfter(sk->snd_nxt + len + (with_fin && len == 0 ? 1 : 0), wnd_end)) {
-      break;
-    }
-    // Nagle as Linux does it (Minshall's variant): the last, short segment
-    // waits while an earlier short segment is unacknowledged. A FIN goes.
-    if (len < mss && last && !with_fin && !nagle_off) {
-      const bool minshall = SeqAfter(sk->snd_sml, sk->snd_una) &&
-                            !SeqAfter(sk->snd_sml, sk->snd_nxt);
-      if (sk->cork || (!sk->nodelay && sk->packets_out() > 0 && minshall)) {
-        break;
-      }
-    }
-    uint16_t flags = 0;
-    // PSH marks the end of what the application has written (tcp_push).
-    if (last && len > 0) flags |= flag::kPsh;
-    if (with_fin) flags |= flag::kFin;
-    const uint32_t seq = sk->snd_nxt;
-    const bool was_idle = sk->packets_out() == 0;
-    TransmitSegment(sk, seq, len, flags, false);
-    SentSegment sent;
-    sent.seq = seq;
-    sent.end = seq + len + (with_fin ? 1 : 0);
-    sent.fin = with_fin;
-    sent.push = (flags & flag::kPsh) != 0;
-    sent.first_sent = sent.last_sent = now_;
-    sk->rtx_queue.push_back(sent);
-    sent_new = true;
-    sk->snd_nxt = sent.end;
-    if (len < mss) sk->snd_sml = sent.end;
-    // tcp_event_new_data_sent(): the first segment in flight starts the RTO.
-    if (was_idle || std::holds_alternative<LossProbeTimer>(sk->write_timer) ||
-        std::holds_alternative<std::monostate>(sk->write_timer)) {
-      ArmRetransmitTimer(sk, sk->rto);
-    }
-  }
-
-  // One loss probe per tail of new data (tcp_schedule_loss_probe()).
-  if (sent_new) ScheduleLossProbe(sk, false);
-
-  // tcp_cwnd_validate(): remember how much of the window is used, which
-  // decides whether ACKs may grow it.
-  const uint32_t packets = sk->packets_out();
-  if (!SeqBefore(sk->snd_una, sk->cwnd_usage_seq) || cwnd_limited ||
-      (!sk->is_cwnd_limited && packets > sk->max_packets_out)) {
-    sk->is_cwnd_limited = cwnd_limited;
-    sk->max_packets_out = packets;
-    sk->cwnd_usage_seq = sk->snd_nxt;
-  }
-
-  // tcp_check_probe_timer(): data waiting on a closed window with nothing
-  // in flight starts the zero-window probe timer.
-  if (sk->send_pending() && sk->packets_out() == 0 &&
-      std::holds_alternative<std::monostate>(sk->write_timer)) {
-    const Duration base = std::max<Duration>(
-        sk->rto, std::chrono::microseconds(sysctls_.tcp_rto_min_us));
-    sk->write_timer = ZeroWindowProbeTimer{now_ + RoundUpToJiffy(base)};
+    const size_t index = static_cast<size_t>(it - sk->rtx_queue.begin());
+    if (it->pcount > segs) FragmentSent(sk, index, segs * mss);
+    if (!RetransmitSent(sk, index)) break;
+    sk->lost_next = sk->rtx_queue[index].end;
   }
 }
 
-void Stack::SendFin(Sock* sk) {
-  // tcp_send_fin(): the FIN rides on unsent data if there is any, and goes
-  // out past Nagle.
-  sk->fin_queued = true;
-  WriteXmit(sk, true);
-}
-
-void Stack::RetransmitHead(Sock* sk) {
-  if (sk->rtx_queue.empty()) return;
+bool Stack::RetransmitHead(Sock* sk) {
+  if (sk->rtx_queue.empty()) return true;
   SentSegment& head = sk->rtx_queue.front();
   if (head.syn) {
     head.retransmitted = true;
@@ -414,30 +350,31 @@ void Stack::RetransmitHead(Sock* sk) {
     } else {
       SendSynAckFromSock(sk, true);
     }
-    return;
+    return true;
   }
+  // An RTO resends one segment: a TSO skb is cut to its first.
+  const uint32_t mss = SendMss(sk);
+  if (head.pcount > 1) FragmentSent(sk, 0, mss);
   // tcp_retrans_try_collapse(): small segments behind the head join it as
   // long as the result fits in one MSS.
-  const uint32_t mss = SendMss(sk);
-  while (sk->rtx_queue.size() > 1 && !head.fin) {
+  SentSegment& first = sk->rtx_queue.front();
+  while (sk->rtx_queue.size() > 1 && !first.fin) {
     const SentSegment& next = sk->rtx_queue[1];
-    if (next.syn || next.end - head.seq > mss + (next.fin ? 1 : 0)) break;
-    head.end = next.end;
-    head.fin = next.fin;
-    head.push = head.push || next.push;
-    head.retransmitted = head.retransmitted || next.retransmitted;
+    if (next.syn || next.pcount > 1 ||
+        next.end - first.seq > mss + (next.fin ? 1 : 0)) {
+      break;
+    }
+    first.end = next.end;
+    first.fin = next.fin;
+    first.push = first.push || next.push;
+    first.retransmitted = first.retransmitted || next.retransmitted;
+    first.truesize += next.truesize - kSkbTruesize;
+    sk->wmem_queued -= kSkbTruesize;
     sk->rtx_queue.erase(sk->rtx_queue.begin() + 1);
   }
-  const uint32_t data_len = head.end - head.seq - (head.fin ? 1 : 0);
-  uint16_t flags = 0;
-  if (head.push) flags |= flag::kPsh;
-  if (head.fin) flags |= flag::kFin;
-  if (!sk->retrans_stamp) sk->retrans_stamp = head.first_sent;
-  head.retransmitted = true;
-  head.last_sent = now_;
-  ++sk->total_retrans;
-  TransmitSegment(sk, head.seq, data_len, flags, true);
-  if (sk->in_loss && sk->lost_next == head.seq) sk->lost_next = head.end;
+  if (!RetransmitSent(sk, 0)) return false;
+  if (sk->in_loss && sk->lost_next == first.seq) sk->lost_next = first.end;
+  return true;
 }
 
 void Stack::RearmRto(Sock* sk) {
@@ -476,31 +413,29 @@ bool Stack::ScheduleLossProbe(Sock* sk, bool advancing_rto) {
 
 void Stack::SendLossProbe(Sock* sk) {
   // tcp_send_loss_probe(): at most one probe outstanding. New data if the
-  // window allows, else the last segment again; then the RTO from now.
+  // window allows (if cwnd then holds it back, no probe at all), else the
+  // last segment again; then the RTO from now.
   if (!sk->tlp_high_seq && sk->packets_out() > 0) {
-    const uint32_t before = sk->packets_out();
+    const uint32_t mss = CurrentMss(sk);
     bool sent = false;
-    if (sk->unsent_bytes() > 0 &&
-        !SeqAfter(sk->snd_nxt + std::min(SendMss(sk), sk->unsent_bytes()),
-                  sk->snd_una + sk->snd_wnd)) {
-      WriteXmit(sk, true);
+    if (!sk->write_queue.empty() && SndWndTest(sk, sk->write_queue.front(), mss)) {
+      const uint32_t before = sk->packets_out();
+      WriteXmit(sk, mss, kNagleOff, 2);
       sent = sk->packets_out() > before;
+    } else {
+      size_t last = sk->rtx_queue.size() - 1;
+      const SentSegment& skb = sk->rtx_queue[last];
+      const uint32_t data_len = skb.end - skb.seq - (skb.fin ? 1 : 0);
+      if (skb.pcount > 1 && data_len > (skb.pcount - 1) * mss) {
+        FragmentSent(sk, last, (skb.pcount - 1) * mss);
+        ++last;
+      }
+      sent = RetransmitSent(sk, last);
     }
-    if (!sent) {
-      SentSegment& last = sk->rtx_queue.back();
-      const uint32_t data_len =
-          last.end - last.seq - (last.syn ? 1 : 0) - (last.fin ? 1 : 0);
-      uint16_t flags = 0;
-      if (last.push) flags |= flag::kPsh;
-      if (last.fin) flags |= flag::kFin;
-      last.retransmitted = true;
-      last.last_sent = now_;
-      ++sk->total_retrans;
-      TransmitSegment(sk, last.seq, data_len, flags, true);
-      sent = true;
+    if (sent) {
+      sk->tlp_high_seq = sk->snd_nxt;
+      counters_.Inc(Counter::kTcpExtTCPLossProbes);
     }
-    sk->tlp_high_seq = sk->snd_nxt;
-    counters_.Inc(Counter::kTcpExtTCPLossProbes);
   }
   RearmRto(sk);
 }
@@ -518,19 +453,5 @@ void Stack::EnterLoss(Sock* sk) {
   sk->high_seq = sk->snd_nxt;
   sk->lost_next = sk->snd_una;
 }
-
-void Stack::SendProbe(Sock* sk) {
-  // tcp_write_wakeup(): send data if the window opened, else a zero-window
-  // probe: an ACK one below snd_una that the peer must answer.
-  const uint32_t wnd_end = sk->snd_una + sk->snd_wnd;
-  if (sk->unsent_bytes() > 0 && SeqBefore(sk->snd_nxt, wnd_end)) {
-    WriteXmit(sk, false);
-    return;
-  }
-  counters_.Inc(Counter::kTcpExtTCPWinProbe);
-  TransmitSegment(sk, sk->snd_una - 1, 0, 0, false);
-}
-
-void Stack::PushPendingFrames(Sock* sk) { WriteXmit(sk, false); }
 
 }  // namespace synack::stack

@@ -143,8 +143,7 @@ bool Stack::WriteTimeout(Sock* sk) {
   if (!expired) return false;
   // tcp_write_err(): the connection times out.
   sk->err = sk->err_soft != 0 ? sk->err_soft : ETIMEDOUT;
-  sk->send_buf.clear();
-  sk->rtx_queue.clear();
+  sk->ClearSendQueues();
   counters_.Inc(Counter::kTcpExtTCPAbortOnTimeout);
   TcpDone(sk);
   return true;
@@ -172,7 +171,12 @@ void Stack::RetransmitTimerFired(Sock* sk) {
     EnterLoss(sk);
     ++sk->retransmits;
     ++sk->total_rto;
-    RetransmitHead(sk);
+    if (!RetransmitHead(sk)) {
+      // Local congestion (the device queue dropped it): try again after
+      // TCP_RESOURCE_PROBE_INTERVAL, without backing off.
+      ArmRetransmitTimer(sk, kResourceProbeInterval);
+      return;
+    }
     ++sk->backoff;
   }
   // Double the RTO, except during the first tcp_syn_linear_timeouts SYN
@@ -238,7 +242,7 @@ void Stack::ProbeTimerFired(Sock* sk) {
     return;
   }
   // tcp_send_probe0().
-  SendProbe(sk);
+  const bool sent = SendProbe(sk);
   if (sk->packets_out() > 0 || !sk->send_pending()) {
     sk->probes_out = 0;
     sk->backoff = 0;
@@ -246,12 +250,21 @@ void Stack::ProbeTimerFired(Sock* sk) {
     return;
   }
   ++sk->probes_out;
-  if (sk->backoff < sysctls_.tcp_retries2) ++sk->backoff;
-  const Duration base = std::max<Duration>(
-      sk->rto, std::chrono::microseconds(sysctls_.tcp_rto_min_us));
-  const Duration when =
-      std::min(base * (int64_t{1} << std::min(sk->backoff, 30)), rto_max);
-  sk->write_timer = ZeroWindowProbeTimer{now_ + RoundUpToJiffy(when)};
+  Duration when = kResourceProbeInterval;
+  if (sent) {
+    if (sk->backoff < sysctls_.tcp_retries2) ++sk->backoff;
+    const Duration base = std::max<Duration>(
+        sk->rto, std::chrono::microseconds(sysctls_.tcp_rto_min_us));
+    when = RoundUpToJiffy(std::min(base * (int64_t{1} << std::min(sk->backoff, 30)), rto_max));
+  }
+  // Local congestion (the device dropped the probe): every
+  // TCP_RESOURCE_PROBE_INTERVAL. tcp_clamp_probe0_to_user_timeout().
+  if (sk->user_timeout_ms != 0 && sk->probes_tstamp) {
+    const Duration remaining =
+        std::chrono::milliseconds(sk->user_timeout_ms) - (now_ - *sk->probes_tstamp);
+    when = remaining <= Duration{0} ? kJiffy : std::min(when, RoundUpToJiffy(remaining));
+  }
+  sk->write_timer = ZeroWindowProbeTimer{now_ + when};
 }
 
 void Stack::KeepaliveTimerFired(Sock* sk) {

@@ -11,6 +11,7 @@ namespace flag = wire::tcp_flag;
 void Stack::TimeWait(Sock* sk, TcpState substate, Duration timeo) {
   TimeWaitSock tw;
   tw.tuple = sk->tuple;
+  tw.domain = sk->domain;
   tw.substate = substate;
   tw.snd_nxt = sk->snd_nxt;
   tw.rcv_nxt = sk->rcv_nxt;

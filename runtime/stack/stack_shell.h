@@ -1,0 +1,78 @@
+// StackShell: backtick commands on the stack backend. The lines that set
+// or read sysctls (sysctl, echo > /proc/sys/..., packetdrill's
+// set_sysctls.py and its restore script, shell scripts made of such lines
+// like the corpus's defaults.sh), `ss` with `grep`, `sleep`,
+// `ethtool -K` (segmentation offload), `ip tcp_metrics flush` and FIFO
+// qdiscs from `tc` act on the stack; any other command
+// has no meaning here and is skipped.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runtime/stack/stack.h"
+#include "runtime/stack/tcp_time.h"
+
+namespace synack::stack {
+
+// What the shell acts on: the stack behind the backend's lock, and its clock.
+class ShellHost {
+ public:
+  virtual ~ShellHost() = default;
+  // Sysctls::Set and Get: an error message ("EINVAL: ...", "ENOENT: ..."),
+  // empty on success.
+  virtual std::string SetSysctl(const std::string& name,
+                                const std::string& value) = 0;
+  virtual std::string GetSysctl(const std::string& name,
+                                std::string* value) = 0;
+  virtual std::vector<SocketSummary> Sockets() = 0;
+  // `sleep`: lets the virtual clock run on.
+  virtual void Sleep(Duration duration) = 0;
+  // `ethtool -K tun0 tso on|off`: the device's segmentation offload.
+  virtual void SetDeviceTso(bool on) = 0;
+  // `ip tcp_metrics flush`: forgets per-peer state (Fast Open cookies).
+  virtual void FlushTcpMetrics() = 0;
+  // `tc qdisc add dev tun0 root pfifo limit N` (nullopt: the default).
+  virtual void SetQdiscLimit(std::optional<int> limit) = 0;
+};
+
+struct ShellResult {
+  int exit_status = 0;
+  std::string output;  // stdout, then stderr
+  // Each command skipped for having no meaning on this backend, as written.
+  std::vector<std::string> skipped;
+};
+
+class StackShell {
+ public:
+  explicit StackShell(ShellHost& host) : host_(host) {}
+
+  // Runs `command` (one or more lines of /bin/sh) the way /bin/sh would,
+  // for the commands above. `env` adds to the process environment;
+  // PACKETDRILL_PID also answers ${PPID}, the shell's parent on the kernel
+  // backend. A leading `cd DIR` sets the directory scripts resolve from.
+  ShellResult Run(const std::string& command,
+                  const std::map<std::string, std::string>& env);
+
+  // The skipped commands as the one line a report shows.
+  static std::string SkippedLine(const std::vector<std::string>& skipped);
+
+ private:
+  friend class ShellRun;
+  ShellHost& host_;
+  // What set_sysctls.py changed and the values before, oldest first: its
+  // restore script (/tmp/sysctl_restore_<pid>.sh) puts them back.
+  std::vector<std::pair<std::string, std::string>> saved_;
+};
+
+// `ss` as Linux's iproute2 prints it for the options scripts use
+// (-H -t -n -a -l, `state NAME`). Returns the exit status; the listing goes
+// to `out`, errors to `err`.
+int SsCommand(const std::vector<std::string>& args,
+              const std::vector<SocketSummary>& sockets, std::string* out,
+              std::string* err);
+
+}  // namespace synack::stack

@@ -1,0 +1,315 @@
+// StackShell: the command forms that set sysctls, defaults.sh-style files,
+// set_sysctls.py and its restore script, ss | grep, and skipped commands.
+#include "runtime/stack/stack_shell.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace synack::stack {
+namespace {
+
+// Sysctls of a real table; sockets as the test sets them; sleeps added up.
+class FakeHost : public ShellHost {
+ public:
+  std::string SetSysctl(const std::string& name, const std::string& value) override {
+    writes.push_back(name + "=" + value);
+    return sysctls.Set(name, value);
+  }
+  std::string GetSysctl(const std::string& name, std::string* value) override {
+    return sysctls.Get(name, value);
+  }
+  std::vector<SocketSummary> Sockets() override { return sockets; }
+  void Sleep(Duration duration) override { slept += duration; }
+  void SetDeviceTso(bool on) override { tso = on; }
+  void FlushTcpMetrics() override { ++flushes; }
+  void SetQdiscLimit(std::optional<int> limit) override { qdisc_limit = limit; }
+
+  Sysctls sysctls;
+  std::vector<std::string> writes;
+  std::vector<SocketSummary> sockets;
+  Duration slept{0};
+  bool tso = true;
+  int flushes = 0;
+  std::optional<int> qdisc_limit;
+};
+
+class StackShellTest : public ::testing::Test {
+ protected:
+  StackShellTest() : shell_(host_) {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("synack-shell-test-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_ / "common");
+    std::filesystem::create_directories(dir_ / "sub");
+  }
+  ~StackShellTest() override { std::filesystem::remove_all(dir_); }
+
+  void WriteFile(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+
+  // As the interpreter sends a command: into the script's directory first.
+  ShellResult Run(const std::string& command, const std::string& subdir = "sub") {
+    return shell_.Run("cd -- '" + (dir_ / subdir).string() + "' || exit 127\n" + command,
+                      {{"PACKETDRILL_PID", "4242"}});
+  }
+
+  std::string Get(const std::string& name) {
+    std::string value;
+    EXPECT_EQ(host_.sysctls.Get(name, &value), "") << name;
+    return value;
+  }
+
+  FakeHost host_;
+  StackShell shell_;
+  std::filesystem::path dir_;
+};
+
+TEST_F(StackShellTest, SysctlForms) {
+  struct Case {
+    const char* command;
+    int status;
+    const char* output;
+    const char* name;
+    const char* value;  // as /proc/sys shows it afterwards
+  };
+  const Case cases[] = {
+      {"sysctl -q net.ipv4.tcp_sack=0", 0, "", "net.ipv4.tcp_sack", "0"},
+      {"sysctl -w net.ipv4.tcp_sack=0", 0, "net.ipv4.tcp_sack = 0\n",
+       "net.ipv4.tcp_sack", "0"},
+      {"sysctl net.ipv4.tcp_syn_retries=3", 0, "net.ipv4.tcp_syn_retries = 3\n",
+       "net.ipv4.tcp_syn_retries", "3"},
+      {"sysctl -q net/ipv4/tcp_syn_retries=2", 0, "", "net.ipv4.tcp_syn_retries", "2"},
+      // Several names on one line; quoted vectors; arithmetic.
+      {"sysctl -q net.ipv4.tcp_timestamps=0 net.ipv4.tcp_window_scaling=0", 0, "",
+       "net.ipv4.tcp_window_scaling", "0"},
+      {"sysctl -q net.ipv4.tcp_rmem=\"4096 540000 $((15*1024*1024))\"", 0, "",
+       "net.ipv4.tcp_rmem", "4096\t540000\t15728640"},
+      {"sysctl -q net.ipv4.tcp_wmem='4096 262144 4194304'", 0, "",
+       "net.ipv4.tcp_wmem", "4096\t262144\t4194304"},
+      {"echo 1 > /proc/sys/net/ipv4/tcp_abort_on_overflow", 0, "",
+       "net.ipv4.tcp_abort_on_overflow", "1"},
+      {"echo \"4096 87380 6291456\" > /proc/sys/net/ipv4/tcp_rmem", 0, "",
+       "net.ipv4.tcp_rmem", "4096\t87380\t6291456"},
+      {"sysctl -q net.core.somaxconn=16 && echo 0 > /proc/sys/net/ipv4/tcp_syncookies",
+       0, "", "net.ipv4.tcp_syncookies", "0"},
+      // Errors as procps-ng and dash report them; nothing changes.
+      {"sysctl -q net.ipv4.tcp_syn_retries=0", 1,
+       "sysctl: setting key \"net.ipv4.tcp_syn_retries\": Invalid argument\n",
+       "net.ipv4.tcp_syn_retries", "6"},
+      {"sysctl -q net.ipv4.no_such_thing=1", 1,
+       "sysctl: cannot stat /proc/sys/net/ipv4/no_such_thing: No such file or "
+       "directory\n",
+       "net.ipv4.tcp_syn_retries", "6"},
+      {"sysctl -e -q net.ipv4.no_such_thing=1", 0, "", "net.ipv4.tcp_sack", "1"},
+      {"echo 300 > /proc/sys/net/ipv4/tcp_syn_retries", 1,
+       "sh: write error: Invalid argument\n", "net.ipv4.tcp_syn_retries", "6"},
+      // Reading.
+      {"sysctl net.ipv4.tcp_rmem", 0, "net.ipv4.tcp_rmem = 4096 131072 33554432\n",
+       "net.ipv4.tcp_sack", "1"},
+      {"sysctl -n net.ipv4.tcp_sack", 0, "1\n", "net.ipv4.tcp_sack", "1"},
+      {"cat /proc/sys/net/ipv4/tcp_syn_retries", 0, "6\n", "net.ipv4.tcp_sack", "1"},
+      {"sysctl -q net.ipv4.tcp_sack=0 > /dev/null 2>&1", 0, "", "net.ipv4.tcp_sack",
+       "0"},
+  };
+  for (const Case& c : cases) {
+    host_.sysctls = Sysctls{};
+    const ShellResult result = Run(c.command);
+    EXPECT_EQ(result.exit_status, c.status) << c.command;
+    EXPECT_EQ(result.output, c.output) << c.command;
+    EXPECT_TRUE(result.skipped.empty()) << c.command;
+    EXPECT_EQ(Get(c.name), c.value) << c.command;
+  }
+}
+
+// A shell script of sysctl lines, found relative to the script's
+// directory (through a symlink, as the corpus's tcp/common/defaults.sh),
+// with the commands that mean nothing here named once.
+TEST_F(StackShellTest, DefaultsShStyleFile) {
+  WriteFile("common/defaults.sh",
+            "#!/bin/bash\n"
+            "# Set standard values.\n"
+            "\n"
+            "ip tcp_metrics flush all > /dev/null 2>&1\n"
+            "sysctl -q net.ipv4.tcp_rmem=\"4096 540000 $((15*1024*1024))\"\n"
+            "sysctl -q net.ipv4.tcp_wmem=\"4096 $((256*1024)) 4194304\"\n"
+            "sysctl -q net.ipv4.tcp_syn_retries=5\n"
+            "sysctl -q net.ipv4.tcp_early_retrans=4 net.ipv4.tcp_recovery=1\n"
+            "sysctl -q net.ipv4.tcp_congestion_control=cubic\n"
+            "sysctl -q net.ipv4.tcp_notsent_lowat=4294967295 > /dev/null 2>&1\n"
+            "tc qdisc add dev tun0 root pfifo\n");
+  std::filesystem::create_directories(dir_ / "tcp");
+  std::filesystem::create_symlink("../common/defaults.sh", dir_ / "tcp" / "defaults.sh");
+  const ShellResult result = Run("../tcp/defaults.sh");
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_EQ(result.output, "");
+  EXPECT_EQ(Get("net.ipv4.tcp_rmem"), "4096\t540000\t15728640");
+  EXPECT_EQ(Get("net.ipv4.tcp_wmem"), "4096\t262144\t4194304");
+  EXPECT_EQ(Get("net.ipv4.tcp_syn_retries"), "5");
+  EXPECT_EQ(Get("net.ipv4.tcp_early_retrans"), "4");
+  EXPECT_EQ(Get("net.ipv4.tcp_congestion_control"), "cubic");
+  EXPECT_EQ(host_.flushes, 1);
+  EXPECT_TRUE(result.skipped.empty());
+}
+
+// A backtick spanning lines, as blocking-write.pkt's: defaults.sh, then
+// set_sysctls.py; the restore script at the end puts the old value back.
+TEST_F(StackShellTest, SetSysctlsPyAndItsRestoreScript) {
+  WriteFile("common/defaults.sh", "sysctl -q net.ipv4.tcp_timestamps=1\n");
+  WriteFile("common/set_sysctls.py", "#!/usr/bin/env python3\nimport os\n");
+  ShellResult set = Run(
+      "../common/defaults.sh\n"
+      " ../common/set_sysctls.py /proc/sys/net/ipv4/tcp_timestamps=0 "
+      "/proc/sys/net/ipv4/tcp_min_tso_segs=10\n");
+  EXPECT_EQ(set.exit_status, 0);
+  EXPECT_TRUE(set.skipped.empty());
+  EXPECT_EQ(Get("net.ipv4.tcp_timestamps"), "0");
+  EXPECT_EQ(Get("net.ipv4.tcp_min_tso_segs"), "10");
+  ShellResult restore = Run("/tmp/sysctl_restore_${PPID}.sh");
+  EXPECT_EQ(restore.exit_status, 0);
+  EXPECT_TRUE(restore.skipped.empty());
+  EXPECT_EQ(Get("net.ipv4.tcp_timestamps"), "1");
+  EXPECT_EQ(Get("net.ipv4.tcp_min_tso_segs"), "2");
+}
+
+TEST_F(StackShellTest, OtherCommandsAreSkippedWithOneLine) {
+  struct Case {
+    const char* command;
+    const char* line;
+  };
+  const Case cases[] = {
+      {"tc qdisc add dev tun0 root netem delay 10ms",
+       "skipped on the stack backend, where it has no meaning: `tc qdisc add "
+       "dev tun0 root netem delay 10ms`"},
+      {"ethtool -k tun0; sysctl -q net.ipv4.tcp_sack=1",
+       "skipped on the stack backend, where it has no meaning: `ethtool -k "
+       "tun0`"},
+      {"python3 -c 'print(1)'",
+       "skipped on the stack backend, where it has no meaning: `python3 -c "
+       "'print(1)'`"},
+      {"../common/set_sysctls.py.bak x",
+       "skipped on the stack backend, where it has no meaning: "
+       "`../common/set_sysctls.py.bak x`"},
+      {"echo hello > /tmp/somewhere",
+       "skipped on the stack backend, where it has no meaning: `echo hello > "
+       "/tmp/somewhere`"},
+  };
+  WriteFile("common/set_sysctls.py.bak", "#!/usr/bin/python3\n");
+  for (const Case& c : cases) {
+    const ShellResult result = Run(c.command);
+    EXPECT_EQ(result.exit_status, 0) << c.command;
+    EXPECT_EQ(StackShell::SkippedLine(result.skipped), c.line) << c.command;
+  }
+}
+
+// A FIFO qdisc's limit: 0 drops everything (user-timeout-probe.pkt's
+// local congestion); deleting the root qdisc restores the default.
+TEST_F(StackShellTest, TcFifoLimit) {
+  ShellResult result =
+      Run("tc qdisc delete dev tun0 root 2>/dev/null ; tc qdisc add dev tun0 root pfifo limit 0");
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_TRUE(result.skipped.empty());
+  EXPECT_EQ(host_.qdisc_limit, 0);
+  Run("tc qdisc del dev tun0 root");
+  EXPECT_EQ(host_.qdisc_limit, std::nullopt);
+  Run("tc qdisc add dev tun0 root pfifo");
+  EXPECT_EQ(host_.qdisc_limit, std::nullopt);
+}
+
+// `ethtool -K` turns the device's segmentation offload off and on; the
+// features that do not change what TUN shows are accepted.
+TEST_F(StackShellTest, EthtoolOffloads) {
+  ShellResult result = Run("ethtool -K tun0 tso off gso off");
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_TRUE(result.skipped.empty());
+  EXPECT_FALSE(host_.tso);
+  result = Run("ethtool -K tun0 gro off tso on");
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_TRUE(host_.tso);
+  result = Run("ethtool -K tun0 tx off");
+  EXPECT_FALSE(host_.tso);
+  result = Run("ethtool -K tun0 tso maybe");
+  EXPECT_EQ(result.exit_status, 1);
+  EXPECT_EQ(result.output, "ethtool: bad command line argument(s)\n");
+}
+
+TEST_F(StackShellTest, ShellSyntax) {
+  struct Case {
+    const char* command;
+    int status;
+    const char* output;
+  };
+  const Case cases[] = {
+      {"echo a b; echo c", 0, "a b\nc\n"},
+      {"false || echo fallback", 0, "fallback\n"},
+      {"true && false", 1, ""},
+      {"! false", 0, ""},
+      {"echo 'x  y' \"$((2+3*4))\" \\$HOME", 0, "x  y 14 $HOME\n"},
+      {"echo ${PPID} $PACKETDRILL_PID", 0, "4242 4242\n"},
+      {"echo one \\\n two", 0, "one two\n"},
+      {"exit 3; echo not reached", 3, ""},
+      {"sleep 1.5", 0, ""},
+      {"echo 'unterminated", 2, "sh: unterminated quote\n"},
+      {"cd /no/such/dir || exit 127", 127, "sh: cd: can't cd to /no/such/dir\n"},
+  };
+  for (const Case& c : cases) {
+    const ShellResult result = Run(c.command);
+    EXPECT_EQ(result.exit_status, c.status) << c.command;
+    EXPECT_EQ(result.output, c.output) << c.command;
+  }
+  EXPECT_EQ(host_.slept, std::chrono::milliseconds(1500));
+}
+
+TEST_F(StackShellTest, SsWithGrep) {
+  SocketSummary listener;
+  listener.state = TcpState::kListen;
+  listener.local_port = 8080;
+  listener.send_q = 1;
+  SocketSummary fin_wait;
+  fin_wait.state = TcpState::kFinWait1;
+  fin_wait.local_addr = wire::IpAddress::Parse("192.168.0.1");
+  fin_wait.local_port = 8080;
+  fin_wait.remote_addr = wire::IpAddress::Parse("192.0.2.1");
+  fin_wait.remote_port = 40000;
+  fin_wait.send_q = 1;
+  SocketSummary time_wait = fin_wait;
+  time_wait.state = TcpState::kTimeWait;
+  time_wait.domain = AF_INET6;
+  time_wait.send_q = 0;
+  time_wait.local_port = 9000;
+  host_.sockets = {listener, fin_wait, time_wait};
+
+  struct Case {
+    const char* command;
+    int status;
+    const char* output;
+  };
+  const Case cases[] = {
+      {"ss -Htn", 0, "FIN-WAIT-1 0 1 192.168.0.1:8080 192.0.2.1:40000 \n"},
+      {"ss -Htan", 0,
+       "LISTEN 0 1 0.0.0.0:8080 0.0.0.0:* \n"
+       "FIN-WAIT-1 0 1 192.168.0.1:8080 192.0.2.1:40000 \n"
+       "TIME-WAIT 0 0 [::ffff:192.168.0.1]:9000 [::ffff:192.0.2.1]:40000 \n"},
+      {"ss -Htn state time-wait", 0,
+       "0 0 [::ffff:192.168.0.1]:9000 [::ffff:192.0.2.1]:40000 \n"},
+      {"ss -Htn state fin-wait-1 | grep -q ':8080 '", 0, ""},
+      {"ss -Htn state fin-wait-2 | grep -q ':8080 '", 1, ""},
+      {"! ss -Htn | grep -q ':9000 '", 0, ""},
+      {"ss -Htln | grep -c 8080", 0, "1\n"},
+      {"ss -Htn sport = :8080", 1,
+       "ss: 'sport' is not supported on the stack backend\n"},
+  };
+  for (const Case& c : cases) {
+    const ShellResult result = Run(c.command);
+    EXPECT_EQ(result.exit_status, c.status) << c.command;
+    EXPECT_EQ(result.output, c.output) << c.command;
+    EXPECT_TRUE(result.skipped.empty()) << c.command;
+  }
+}
+
+}  // namespace
+}  // namespace synack::stack
