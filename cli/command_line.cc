@@ -1,6 +1,7 @@
 // Parsing of synack's command line: `synack COMMAND [OPTIONS] FILE...`.
 #include "cli/command_line.h"
 
+#include <cerrno>
 #include <cstdlib>
 #include <set>
 
@@ -30,6 +31,16 @@ bool ParseSeconds(const std::string& text, double* seconds) {
   const double value = std::strtod(text.c_str(), &end);
   if (text.empty() || *end != '\0' || !(value > 0)) return false;
   *seconds = value;
+  return true;
+}
+
+bool ParseSeed(const std::string& text, uint64_t* seed) {
+  if (text.empty() || text[0] == '-') return false;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long value = std::strtoull(text.c_str(), &end, 0);
+  if (*end != '\0' || errno == ERANGE) return false;
+  *seed = value;
   return true;
 }
 
@@ -104,6 +115,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
     } else if (cl.command != "run") {
       return usage("unknown option '" + arg + "' for '" + cl.command +
                    "' (see 'synack help " + cl.command + "')");
+    } else if (std::string error; ParseSuiteFlag(args, &i, &cl.suite,
+                                                 &error) != FlagMatch::kNotMine) {
+      if (!error.empty()) return usage(error);  // kBad
     } else if (arg == "-4") {
       cl.variants.push_back(IpVersion::kIpv4);
     } else if (arg == "-6") {
@@ -117,6 +131,18 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
       if (!ParseSeconds(arg.substr(10), &cl.timeout_seconds)) {
         return usage("--timeout needs a positive number of seconds, found '" +
                      arg.substr(10) + "'");
+      }
+    } else if (arg.rfind("--backend=", 0) == 0) {
+      cl.backend = arg.substr(10);
+      if (cl.backend != "kernel" && cl.backend != "stack" &&
+          cl.backend != "both") {
+        return usage("--backend needs kernel, stack or both, found '" +
+                     cl.backend + "'");
+      }
+    } else if (arg.rfind("--seed=", 0) == 0) {
+      if (!ParseSeed(arg.substr(7), &cl.seed)) {
+        return usage("--seed needs a non-negative integer, found '" +
+                     arg.substr(7) + "'");
       }
     } else if (arg.rfind("--", 0) == 0) {
       // One of packetdrill's flags; its value is checked when applied.

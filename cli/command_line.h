@@ -2,11 +2,13 @@
 // side effects so it can be tested.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "cli/suite_flags.h"
 #include "grammar/checker.h"
 #include "interpreter/config.h"
 
@@ -27,7 +29,11 @@ struct CommandLine {
   bool verbose = false;
   std::string pcap_path;     // run: --pcap=FILE
   double timeout_seconds = 300;  // run: per script and variant
+  // run: --backend=kernel|stack|both, the stack(s) the scripts run on.
+  std::string backend = "kernel";
+  uint64_t seed = 1;  // run: --seed=N, the own stack's ISN and timestamp key
   bool fmt_in_place = false;     // fmt: -w
+  SuiteFlags suite;  // run: -j, --filter, --repeat, reports, shards
 };
 
 struct ParsedCommandLine {

@@ -12,7 +12,8 @@ Usage: synack COMMAND [OPTIONS] FILE...
 Commands:
   check   check scripts for syntax and meaning errors
   fmt     print scripts in canonical form
-  run     run scripts against the Linux kernel (needs root)
+  run     run scripts against the Linux kernel (needs root) or synack's
+          own TCP/IP stack (needs nothing)
   help    show help for a command: synack help run
 
 Options:
@@ -43,8 +44,8 @@ error or an unreadable file.
 constexpr const char* kFmt = R"(Usage: synack fmt [-w] FILE...
 
 Prints each script in canonical form: one event per line, times aligned,
-packets, system calls and expressions spelled one way. Comments are not
-kept. Parsing the output gives the same script.
+packets, system calls and expressions spelled one way. Comments and blank
+lines are kept. Parsing the output gives the same script.
 
 Options:
   -w      write the result back to the file instead of printing it
@@ -58,6 +59,15 @@ constexpr const char* kRun = R"(Usage: synack run [OPTIONS] FILE...
 Runs each script against the running Linux kernel, each in its own private
 network namespace with a TUN device named tun0, in real time. Needs root
 (CAP_NET_ADMIN). The host's network and sysctls are never touched.
+
+With --backend=stack, runs each script against synack's own TCP/IP stack
+instead: in a child process, with no privileges, on a virtual clock that
+jumps from event to event (a script that spans minutes of TCP timers
+finishes in milliseconds), the same way every time. There, backtick
+commands that set sysctls (sysctl, echo > /proc/sys/..., set_sysctls.py,
+shell scripts of such lines such as defaults.sh), `ss` piped to `grep`,
+`sleep`, `ethtool -K tun0 tso off`, `ip tcp_metrics flush` and FIFO qdiscs
+from `tc` act on the stack; any other command is skipped with a warning.
 
 Each script runs in packetdrill's IP variants: ipv4, ipv6 and
 ipv4-mapped-ipv6, only ipv6 for names ending v6.pkt, only ipv4 and
@@ -85,9 +95,53 @@ the flags given here override those too):
   -v, --verbose      print each event as it runs
 
 synack's own options:
+  --backend=kernel|stack|both
+                     the stack under test (default kernel); both runs
+                     each script on the kernel and on the own stack and
+                     reports the first event where their verdicts differ
+                     (a DIFF line); a script passes when it passes on both
+  --seed=N           the own stack's key for ISNs, timestamps, SYN
+                     cookies and ports (default 1): one seed, one run
   --pcap=FILE        write every packet in and out to FILE (pcap; a
-                     variant's name is added when several run)
+                     variant's name is added when several run, and the
+                     backend's with --backend=both)
   --timeout=SECONDS  kill a script that runs longer (default 300)
+
+Suites (directories are searched for *.pkt files, recursively):
+  -j N, --jobs=N     runs at once (default: 8 per processor on the
+                     kernel, one per processor on the own stack). A run's
+                     timing runs at real-time priority and its commands
+                     at normal priority, so that another run's set-up
+                     (its init command) cannot make it late
+  --no-realtime      run everything at normal priority
+  --filter=REGEX     only the scripts whose path matches REGEX (RE2
+                     syntax, anywhere in the path)
+  --repeat=N         run each script and variant N times in a row (to hunt
+                     flaky scripts: the summary lists those whose verdicts
+                     differ)
+  --fail-fast        stop at the first run that does not pass; the runs
+                     under way are stopped and all others reported skipped
+  --shard-index=I --shard-count=N
+                     run only shard I (from 0) of N: every Nth (script,
+                     variant) after --filter, from the Ith, the same for
+                     the same files and options on every machine. Without
+                     these flags, Bazel's TEST_SHARD_INDEX and
+                     TEST_TOTAL_SHARDS (synack touches
+                     TEST_SHARD_STATUS_FILE) or GoogleTest's
+                     GTEST_SHARD_INDEX and GTEST_TOTAL_SHARDS choose it
+  --tap=FILE         write the results to FILE as TAP version 13
+  --junit=FILE       write the results to FILE as JUnit XML: a testcase
+                     per script and variant, its classname the script's
+                     directory, a failure's diagnostics as its text
+  --pcap-dir=DIR     write one pcap per script and variant, named
+                     DIR/DIRECTORY/SCRIPT.VARIANT.pcap
+
+Output: a line per run on stdout ("ok", "FAIL", "ERROR", "TIMEOUT" or
+"SKIP", the path, the variant, the seconds it took) and each failing run's
+diagnostics on stderr after its line, once and whole; on a terminal, a
+status line instead of the lines of runs that pass. Then a summary: the
+counts, the wall time, the five slowest runs, and with --repeat the runs
+whose verdicts differ.
 
 Exit status: 0 when every script passes in every variant, 1 when one
 fails, 2 on a usage error or a script with errors.

@@ -10,11 +10,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # expect STATUS NAME ARGS...: runs synack, compares its exit status with
-# STATUS and its stdout+stderr with $golden/NAME.out.
+# STATUS and its stdout+stderr with $golden/NAME.out. $run_env, when set,
+# is added to synack's environment (NAME=value ...).
+run_env=
 expect() {
   want=$1 name=$2
   shift 2
-  (cd "$golden" && "$synack" "$@") >"$tmp/$name.out" 2>&1
+  (cd "$golden" && env $run_env "$synack" "$@") >"$tmp/$name.out" 2>&1
   got=$?
   if [ "$got" -ne "$want" ]; then
     echo "FAIL $name: exit status $got, expected $want"
@@ -35,6 +37,16 @@ expect 1 check-bad check bad.pkt
 expect 1 check-mixed check good.pkt bad.pkt
 expect 0 fmt-good fmt good.pkt
 expect 0 help-run help run
+expect 2 jobs-zero run -j 0 good.pkt
+expect 2 filter-bad run --filter='(' good.pkt
+expect 2 repeat-bad run --repeat=0 good.pkt
+expect 2 shard-half run --shard-index=1 good.pkt
+expect 2 shard-range run --shard-index=2 --shard-count=2 good.pkt
+run_env="GTEST_SHARD_INDEX=0"
+expect 2 shard-env-half run good.pkt
+run_env="TEST_SHARD_INDEX=a TEST_TOTAL_SHARDS=2"
+expect 2 shard-env-bad run good.pkt
+run_env=
 
 # fmt output is a fixed point: formatting it again changes nothing.
 (cd "$golden" && "$synack" fmt good.pkt) >"$tmp/once.pkt" 2>&1
@@ -45,12 +57,169 @@ if ! cmp -s "$tmp/once.pkt" "$tmp/twice.pkt"; then
   failures=$((failures + 1))
 fi
 
+# normalize < OUTPUT: times, which vary, as X; the slowest runs, whose
+# order varies, left out.
+normalize() {
+  sed -E 's/ [0-9]+\.[0-9]{3} s$/ X s/; s/ in [0-9]+\.[0-9] s \(/ in X s (/;
+          s/seconds: [0-9.]+/seconds: X/' |
+    awk '/^slowest:$/ { skip = 1; next } skip && /^  / { next } { skip = 0; print }'
+}
+
+# expect_run STATUS NAME ARGS...: as expect, on normalized output.
+expect_run() {
+  want=$1 name=$2
+  shift 2
+  (cd "$golden" && "$synack" "$@") >"$tmp/$name.raw" 2>&1
+  got=$?
+  normalize <"$tmp/$name.raw" >"$tmp/$name.out"
+  if [ "$got" -ne "$want" ]; then
+    echo "FAIL $name: exit status $got, expected $want"
+    cat "$tmp/$name.out"
+    failures=$((failures + 1))
+  elif ! diff -u "$golden/$name.out" "$tmp/$name.out"; then
+    echo "FAIL $name: output differs from $golden/$name.out"
+    failures=$((failures + 1))
+  fi
+}
+
+# check NAME CONDITION...: a failure named NAME unless the command succeeds.
+check() {
+  name=$1
+  shift
+  if ! "$@"; then
+    echo "FAIL $name"
+    failures=$((failures + 1))
+  fi
+}
+
+# leftovers NAME MARKER: no process with MARKER in its command line, no TUN
+# device or named namespace left in the host.
+leftovers() {
+  i=0
+  while pgrep -f "$2" >/dev/null && [ $i -lt 20 ]; do
+    sleep 0.05
+    i=$((i + 1))
+  done
+  if pgrep -f "$2" >/dev/null; then
+    echo "FAIL $1: a process of the run is still alive:"
+    pgrep -af "$2"
+    pkill -9 -f "$2"
+    failures=$((failures + 1))
+  fi
+  if [ "$(ip -o link show type tun | wc -l)" -ne "$tuns_before" ]; then
+    echo "FAIL $1: a TUN device was left in the host namespace"
+    failures=$((failures + 1))
+  fi
+  if [ "$(ip netns list | wc -l)" -ne 0 ]; then
+    echo "FAIL $1: a named network namespace exists"
+    failures=$((failures + 1))
+  fi
+}
+
 if [ "$(id -u)" -eq 0 ]; then
+  tuns_before=$(ip -o link show type tun | wc -l)
+
+  # A suite: a line per run, each failure's diagnostic once, the summary;
+  # TAP and JUnit files of the same runs.
+  expect_run 1 suite-run run -j 1 --tap="$tmp/suite.tap" \
+    --junit="$tmp/suite.xml" suite
+  normalize <"$tmp/suite.tap" >"$tmp/suite.tap.out"
+  check suite-tap diff -u "$golden/suite-tap.out" "$tmp/suite.tap.out"
+  # The JUnit file parses as XML and says what the run said.
+  check suite-junit python3 - "$tmp/suite.xml" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites", root.tag
+assert (root.get("tests"), root.get("failures"), root.get("errors"),
+        root.get("skipped")) == ("8", "3", "0", "0"), root.attrib
+suites = {s.get("name"): s for s in root.findall("testsuite")}
+assert sorted(suites) == ["suite", "suite.sub"], sorted(suites)
+cases = root.findall("testsuite/testcase")
+names = [(c.get("classname"), c.get("name")) for c in cases]
+assert len(names) == 8 and len(set(names)) == 8, names
+assert ("suite.sub", "only-v4.pkt (ipv4-mapped-ipv6)") in names, names
+for case in cases:
+    failure = case.find("failure")
+    assert (failure is not None) == case.get("name").startswith("fail.pkt")
+    assert float(case.get("time")) >= 0
+    if failure is not None:
+        assert failure.get("type") == "FAIL"
+        assert failure.text == (
+            "suite/fail.pkt:4: error: listen: expected -1 EINVAL, got 0\n"
+        ), failure.text
+        assert failure.get("message") == failure.text.strip()
+PY
+
+  # --filter is a partial RE2 match on the path; --repeat runs each again.
+  expect_run 0 suite-filter-repeat run -j 1 --filter='sub/' --repeat=2 suite
+  # --fail-fast: after the first failure nothing else runs.
+  expect_run 1 suite-fail-fast run -j 1 --fail-fast suite
+
+  # Shards: every run in exactly one shard, for several counts, from flags
+  # and from both drivers' environment variables.
+  (cd "$golden" && "$synack" run -j 4 suite) 2>/dev/null | grep -E '^(ok|FAIL) ' |
+    normalize | sort >"$tmp/all-runs"
+  for count in 1 2 3 5 9; do
+    : >"$tmp/shard-runs"
+    index=0
+    while [ $index -lt $count ]; do
+      case $index in
+        0) how="--shard-index=$index --shard-count=$count" env="" ;;
+        1) how="" env="GTEST_SHARD_INDEX=$index GTEST_TOTAL_SHARDS=$count" ;;
+        *) how="" env="TEST_SHARD_INDEX=$index TEST_TOTAL_SHARDS=$count TEST_SHARD_STATUS_FILE=$tmp/status" ;;
+      esac
+      (cd "$golden" && env $env "$synack" run -j 4 $how suite) 2>/dev/null |
+        grep -E '^(ok|FAIL) ' | normalize >>"$tmp/shard-runs"
+      index=$((index + 1))
+    done
+    sort "$tmp/shard-runs" >"$tmp/shard-runs.sorted"
+    check "shards-$count" cmp -s "$tmp/all-runs" "$tmp/shard-runs.sorted"
+  done
+  check shard-status-file test -f "$tmp/status"
+  check shard-all-runs test "$(wc -l <"$tmp/all-runs")" -eq 8
+
+  # --pcap-dir: one capture per script and variant, named for both.
+  (cd "$golden" && "$synack" run -4 --ipv4-mapped --pcap-dir="$tmp/pcaps" \
+    good.pkt suite/sub) >/dev/null 2>&1
+  (cd "$tmp/pcaps" && find . -type f | sort) >"$tmp/pcap-files"
+  printf '%s\n' ./good.ipv4-mapped-ipv6.pcap ./good.ipv4.pcap \
+    ./sub/only-v4.ipv4-mapped-ipv6.pcap ./sub/only-v4.ipv4.pcap \
+    >"$tmp/pcap-files.want"
+  check pcap-dir-files diff -u "$tmp/pcap-files.want" "$tmp/pcap-files"
+  check pcap-dir-packets test "$(stat -c %s "$tmp/pcaps/good.ipv4.pcap")" -gt 100
+
+  # --timeout: the script is killed with everything it started; the next
+  # runs go on.
+  marker="synack-timeout-test-$$"
+  sed "s/MARKER/$marker/" "$golden/sleeper.pkt.in" >"$tmp/sleeper.pkt"
+  start=$(date +%s)
+  "$synack" run -4 -j 2 --timeout=1 "$tmp/sleeper.pkt" "$golden/suite/pass.pkt" \
+    2>&1 | sed "s|$tmp/||; s|$golden/||" | normalize >"$tmp/timeout.out"
+  check timeout-quick test $(($(date +%s) - start)) -lt 10
+  check timeout-output diff -u "$golden/suite-timeout.out" "$tmp/timeout.out"
+  leftovers timeout "$marker"
+
+  # SIGTERM stops a suite: its runs are killed, their namespaces go.
+  marker="synack-term-test-$$"
+  sed "s/MARKER/$marker/" "$golden/sleeper.pkt.in" >"$tmp/sleeper.pkt"
+  "$synack" run -j 3 "$tmp/sleeper.pkt" >"$tmp/term.out" 2>&1 &
+  runner=$!
+  i=0
+  while [ "$(pgrep -f "$marker" | wc -l)" -lt 3 ] && [ $i -lt 100 ]; do
+    sleep 0.05
+    i=$((i + 1))
+  done
+  kill -TERM "$runner"
+  wait "$runner"
+  check term-status test $? -eq 130
+  check term-summary grep -q "^0 passed, 3 failed (3 interrupted); 3 runs" "$tmp/term.out"
+  leftovers term "$marker"
+
   # A run killed with SIGKILL in the middle of a script leaves nothing: the
   # backtick command it started dies, its namespace and device go with it.
   marker="synack-kill-test-$$"
   sed "s/MARKER/$marker/" "$golden/sleeper.pkt.in" >"$tmp/sleeper.pkt"
-  tuns_before=$(ip -o link show type tun | wc -l)
   "$synack" run -4 "$tmp/sleeper.pkt" >/dev/null 2>&1 &
   runner=$!
   i=0
@@ -64,21 +233,7 @@ if [ "$(id -u)" -eq 0 ]; then
   fi
   kill -9 "$runner"
   wait "$runner" 2>/dev/null
-  sleep 0.5
-  if pgrep -f "$marker" >/dev/null; then
-    echo "FAIL kill: a process of the killed run is still alive:"
-    pgrep -af "$marker"
-    pkill -9 -f "$marker"
-    failures=$((failures + 1))
-  fi
-  if [ "$(ip -o link show type tun | wc -l)" -ne "$tuns_before" ]; then
-    echo "FAIL kill: a TUN device was left in the host namespace"
-    failures=$((failures + 1))
-  fi
-  if [ "$(ip netns list | wc -l)" -ne 0 ]; then
-    echo "FAIL kill: a named network namespace exists"
-    failures=$((failures + 1))
-  fi
+  leftovers kill "$marker"
 fi
 
 [ "$failures" -eq 0 ] && echo "all cli tests passed"

@@ -1,0 +1,163 @@
+// RunSuite: the children, their pipes and pidfds, one poll() loop over them.
+#include "cli/suite.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace synack::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int MillisUntil(Clock::time_point when) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(when - Clock::now())
+          .count();
+  // Round up: waking a millisecond early would only loop once more.
+  return static_cast<int>(std::clamp<int64_t>(left + 1, 0, 60 * 60 * 1000));
+}
+
+}  // namespace
+
+std::vector<size_t> StartOrder(const std::vector<SuiteJob>& jobs) {
+  std::vector<size_t> order(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&jobs](size_t a, size_t b) {
+    return jobs[a].estimated_usecs > jobs[b].estimated_usecs;
+  });
+  return order;
+}
+
+SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
+                      const SuiteOptions& options, const ChildMain& child_main,
+                      SuiteObserver& observer, int stop_fd) {
+  const Clock::time_point suite_start = Clock::now();
+  SuiteOutcome outcome;
+  outcome.results.resize(jobs.size());
+  bool stopping = false;
+
+  // The decided ones first: a script with errors is reported at once.
+  std::vector<size_t> order;
+  for (size_t job : StartOrder(jobs)) {
+    if (!jobs[job].decided) {
+      order.push_back(job);
+      continue;
+    }
+    outcome.results[job] = *jobs[job].decided;
+    observer.Finished(job, outcome.results[job]);
+    if (options.fail_fast && outcome.results[job].verdict != Verdict::kPass) {
+      stopping = true;
+    }
+  }
+
+  const int max_jobs = std::max(1, options.jobs);
+  std::vector<RunProcess> running;
+  size_t next = 0;
+  Clock::time_point next_tick =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(options.tick_seconds));
+  while (true) {
+    while (!stopping && next < order.size() &&
+           static_cast<int>(running.size()) < max_jobs) {
+      const size_t job = order[next++];
+      observer.Starting(job);
+      RunProcess child;
+      std::string error;
+      if (!StartRunProcess(job, jobs[job].realtime, options.timeout_seconds,
+                           child_main, &child, &error)) {
+        outcome.error = error;
+        RunResult result;
+        result.verdict = Verdict::kError;
+        result.output = "synack: " + error + "\n";
+        outcome.results[job] = result;
+        observer.Finished(job, result);
+        stopping = true;
+        break;
+      }
+      running.push_back(std::move(child));
+      outcome.max_running =
+          std::max(outcome.max_running, static_cast<int>(running.size()));
+    }
+    if (running.empty()) break;
+
+    // One poll over the stop signal, every pidfd and every pipe.
+    std::vector<pollfd> fds;
+    fds.push_back({stop_fd, POLLIN, 0});
+    Clock::time_point wake = next_tick;
+    for (const RunProcess& child : running) {
+      fds.push_back({child.pid_fd, POLLIN, 0});
+      fds.push_back({child.output_fd, POLLIN, 0});  // -1: ignored
+      if (!child.killed_for) wake = std::min(wake, child.deadline);
+    }
+    const int ready = poll(fds.data(), fds.size(), MillisUntil(wake));
+    if (ready < 0 && errno != EINTR) {
+      outcome.error = std::string("poll: ") + std::strerror(errno);
+      for (RunProcess& child : running) KillRunProcess(child, Verdict::kError);
+    }
+
+    if (stop_fd >= 0 && ready > 0 && (fds[0].revents & POLLIN)) {
+      signalfd_siginfo info;
+      [[maybe_unused]] ssize_t n = read(stop_fd, &info, sizeof info);
+      outcome.interrupted = true;
+      stopping = true;
+      for (RunProcess& child : running) KillRunProcess(child, Verdict::kInterrupted);
+    }
+    const Clock::time_point now = Clock::now();
+    std::vector<size_t> exited;
+    for (size_t i = 0; i < running.size(); ++i) {
+      RunProcess& child = running[i];
+      const pollfd& pid_poll = fds[1 + 2 * i];
+      const pollfd& output_poll = fds[2 + 2 * i];
+      if (ready > 0 && (output_poll.revents & (POLLIN | POLLHUP))) {
+        DrainRunOutput(child);
+      }
+      if (ready > 0 && (pid_poll.revents & POLLIN)) {
+        exited.push_back(i);
+      } else if (now >= child.deadline) {
+        KillRunProcess(child, Verdict::kTimeout);
+      }
+    }
+    // Reap in reverse so the indices stay valid while erasing.
+    for (auto it = exited.rbegin(); it != exited.rend(); ++it) {
+      RunProcess& child = running[*it];
+      RunResult result = ReapRunProcess(child, options.timeout_seconds);
+      const size_t job = child.job;
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(*it));
+      outcome.results[job] = result;
+      observer.Finished(job, outcome.results[job]);
+      if (options.fail_fast && result.verdict != Verdict::kPass &&
+          result.verdict != Verdict::kSkipped && !stopping) {
+        stopping = true;
+        for (RunProcess& other : running) KillRunProcess(other, Verdict::kSkipped);
+      }
+    }
+    if (Clock::now() >= next_tick) {
+      observer.Tick();
+      next_tick = Clock::now() +
+                  std::chrono::duration_cast<Clock::duration>(
+                      std::chrono::duration<double>(options.tick_seconds));
+    }
+  }
+  // What never started stays kSkipped; say so once, in its result.
+  for (; next < order.size(); ++next) {
+    RunResult& result = outcome.results[order[next]];
+    result.verdict = Verdict::kSkipped;
+    result.output = outcome.interrupted      ? "synack: not run: interrupted\n"
+                    : !outcome.error.empty() ? "synack: not run: " + outcome.error + "\n"
+                                             : "synack: not run: --fail-fast\n";
+    observer.Finished(order[next], result);
+  }
+  outcome.wall_seconds =
+      std::chrono::duration<double>(Clock::now() - suite_start).count();
+  return outcome;
+}
+
+}  // namespace synack::cli
