@@ -2,6 +2,7 @@
 // matching outbound ones, and the --pcap capture of both.
 #include "grammar/printer.h"
 #include "interpreter/runner.h"
+#include "interpreter/segments.h"
 
 namespace synack::interpreter {
 
@@ -64,6 +65,49 @@ bool Runner::InjectPacket(const grammar::Event& event,
   return true;
 }
 
+wire::Packet Runner::JoinFollowingSegments(const grammar::PacketEvent& packet,
+                                           wire::Packet first,
+                                           Instant deadline, Instant* time,
+                                           std::string* note) {
+  const auto* script_tcp = std::get_if<grammar::TcpPacket>(&packet.packet);
+  const size_t expected =
+      script_tcp != nullptr ? script_tcp->payload_len : 0;
+  if (config_.strict_segments || script_tcp == nullptr ||
+      first.tcp() == nullptr || first.payload.empty() ||
+      first.payload.size() >= expected) {
+    return first;
+  }
+  std::vector<wire::Packet> parts;
+  size_t total = first.payload.size();
+  parts.push_back(std::move(first));
+  std::string stopped;
+  while (total < expected) {
+    std::optional<Outbound> outbound = backend_.NextOutbound(deadline);
+    if (!outbound) {
+      stopped = "; no further segment came";
+      break;
+    }
+    Capture(outbound->time, outbound->bytes);
+    wire::ParseResult parsed = wire::Parse(outbound->bytes);
+    if (!parsed.packet || !flows_.IsScriptTraffic(*parsed.packet)) continue;
+    const bool last = total + parsed.packet->payload.size() >= expected;
+    std::string why = SegmentJoinError(parts.back(), *parsed.packet, last);
+    if (!why.empty()) {
+      stopped = "; the next one cannot be joined (" + why +
+                "): " + flows_.Describe(*parsed.packet);
+      break;
+    }
+    total += parsed.packet->payload.size();
+    *time = outbound->time;
+    parts.push_back(std::move(*parsed.packet));
+  }
+  if (parts.size() > 1 || !stopped.empty()) {
+    *note = "\n(joined from " + std::to_string(parts.size()) +
+            " segments, as without --strict_segments" + stopped + ")";
+  }
+  return JoinSegments(parts);
+}
+
 bool Runner::AwaitPacket(const grammar::Event& event,
                          const grammar::PacketEvent& packet,
                          const ExpectedTime& expected, int64_t tolerance) {
@@ -109,27 +153,30 @@ bool Runner::AwaitPacket(const grammar::Event& event,
     }
     if (!flows_.IsScriptTraffic(*parsed.packet)) continue;
 
-    const int64_t actual = ScriptTime(outbound->time);
-    MatchResult match = flows_.MatchOutbound(packet, *parsed.packet);
+    Instant live_time = outbound->time;
+    std::string joined_note;  // for messages: how the packet was joined
+    wire::Packet live = JoinFollowingSegments(packet, std::move(*parsed.packet),
+                                              deadline, &live_time,
+                                              &joined_note);
+    const int64_t actual = ScriptTime(live_time);
+    MatchResult match = flows_.MatchOutbound(packet, live);
     const bool other_connection =
-        match.other_flow ||
-        (match.flow_from_packet && Forgotten(*parsed.packet));
-    if (!match.ok && other_connection) {
+        match.other_flow || (match.flow_from_packet && Forgotten(live));
+    if (!match.ok && other_connection && joined_note.empty()) {
       // packetdrill waits for the next packet of the socket a line is
       // about and skips the others: a closed connection's ACK of a late
       // FIN is not what the script waits for when it expects another
       // connection's SYN. A line about the closed connection itself (its
       // FIN) still fails on a mismatch.
-      skipped = flows_.Describe(*parsed.packet) + " at " +
-                FormatSeconds(actual) + " sec";
+      skipped = flows_.Describe(live) + " at " + FormatSeconds(actual) + " sec";
       continue;
     }
     if (!match.ok) {
       return Fail(event.loc,
                   "outbound packet mismatch: " + match.difference +
                       "\nscript packet: " + script_packet +
-                      "\nactual packet: " + flows_.Describe(*parsed.packet) +
-                      " at " + FormatSeconds(actual) + " sec",
+                      "\nactual packet: " + flows_.Describe(live) + " at " +
+                      FormatSeconds(actual) + " sec" + joined_note,
                   Kind::kPacket);
     }
     timeline_.Advance(actual);
@@ -138,7 +185,8 @@ bool Runner::AwaitPacket(const grammar::Event& event,
     if (!timing.empty()) {
       return Fail(event.loc,
                   timing + "\nscript packet: " + script_packet +
-                      "\nactual packet: " + flows_.Describe(*parsed.packet),
+                      "\nactual packet: " + flows_.Describe(live) +
+                      joined_note,
                   Kind::kPacket);
     }
     return true;

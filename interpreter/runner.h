@@ -96,6 +96,13 @@ class Runner {
   void Capture(Instant time, std::span<const uint8_t> bytes);
   // A live outbound packet of a connection the script let go of.
   bool Forgotten(const wire::Packet& live) const;
+  // Unless --strict_segments: `first` and the segments of its flow that
+  // follow it, joined until they make up the payload `packet` expects
+  // (see segments.h). `time` becomes the last part's time; `note` says how
+  // many were joined, for messages.
+  wire::Packet JoinFollowingSegments(const grammar::PacketEvent& packet,
+                                     wire::Packet first, Instant deadline,
+                                     Instant* time, std::string* note);
 
   const grammar::Script& script_;
   Backend& backend_;
