@@ -72,9 +72,13 @@ wire::Packet Runner::JoinFollowingSegments(const grammar::PacketEvent& packet,
   const auto* script_tcp = std::get_if<grammar::TcpPacket>(&packet.packet);
   const size_t expected =
       script_tcp != nullptr ? script_tcp->payload_len : 0;
+  // A SYN's data is never cut into TSO segments; a short packet where the
+  // script wants a SYN is another connection's (which the caller skips).
   if (config_.strict_segments || script_tcp == nullptr ||
-      first.tcp() == nullptr || first.payload.empty() ||
-      first.payload.size() >= expected) {
+      (script_tcp->flags.bits & grammar::TcpFlags::kSyn) != 0 ||
+      first.tcp() == nullptr ||
+      (first.tcp()->flags & wire::tcp_flag::kSyn) != 0 ||
+      first.payload.empty() || first.payload.size() >= expected) {
     return first;
   }
   std::vector<wire::Packet> parts;
