@@ -63,11 +63,18 @@ std::optional<FlowRef> FlowTable::DefaultInbound(std::string* error) const {
 }
 
 FlowRef FlowTable::DefaultOutbound(uint16_t live_local, uint16_t live_remote,
-                                   bool bare_syn) const {
+                                   bool bare_syn, uint32_t live_seq) const {
   if (default_ >= 0) return FlowRef{*flows_[default_], default_};
-  if (pending_connect_ && !bare_syn && before_connect_ >= 0 &&
-      flows_[before_connect_]->local_port == live_local &&
-      flows_[before_connect_]->remote_port == live_remote) {
+  // The connection before connect() may still send: anything but a SYN,
+  // or its own SYN again (the same ISN: a retransmission, e.g. after a
+  // SYN-ACK it answered with a RST). A new SYN from its ports is the new
+  // connection's (a socket bound to the same port).
+  const Flow* before =
+      before_connect_ >= 0 ? flows_[before_connect_].get() : nullptr;
+  const bool old_syn = bare_syn && before != nullptr && before->local_isn &&
+                       before->local_isn->live == live_seq;
+  if (pending_connect_ && (!bare_syn || old_syn) && before != nullptr &&
+      before->local_port == live_local && before->remote_port == live_remote) {
     FlowRef ref{*flows_[before_connect_], before_connect_};
     ref.superseded = true;
     return ref;

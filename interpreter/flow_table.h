@@ -52,9 +52,10 @@ class FlowTable {
   // The default flow for an outbound packet whose live ports are given: the
   // current one, or one adopting those ports if there is none yet (a packet
   // sent before any inbound one, e.g. a UDP sendto()). `bare_syn`: the
-  // packet is a SYN without ACK, which only a new connection sends.
+  // packet is a SYN without ACK, which only a new connection sends, or the
+  // previous connection again with `live_seq`, its ISN.
   FlowRef DefaultOutbound(uint16_t live_local, uint16_t live_remote,
-                          bool bare_syn) const;
+                          bool bare_syn, uint32_t live_seq) const;
 
   void Commit(const FlowRef& ref);
 

@@ -215,7 +215,8 @@ MatchResult Flows::MatchOutbound(const grammar::PacketEvent& expected,
   const auto [src, dst] = Ports(live);
   FlowRef ref = expected.ports
                     ? s.table.Named(expected.ports->src, expected.ports->dst)
-                    : s.table.DefaultOutbound(src, dst, BareSyn(live));
+                    : s.table.DefaultOutbound(src, dst, BareSyn(live),
+                                              live.tcp() ? live.tcp()->seq : 0);
   Flow& flow = ref.flow;
   // After connect() the stack's first packet to the connect port tells its
   // ephemeral port.

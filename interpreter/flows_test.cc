@@ -227,6 +227,33 @@ TEST_F(FlowsTest, SynLineSkipsThePreviousConnectionsPackets) {
   EXPECT_EQ(SendTcp("< S. 0:0(0) ack 1 win 5840").dst_port, 40001);
 }
 
+// The previous connection's SYN again (its ISN: a retransmission after it
+// answered an unacceptable SYN-ACK with a RST, as in
+// tcp/fastopen/client/syn-data-partial-or-over-ack.pkt) is not the new
+// connection's SYN; a SYN with another ISN from the same port is.
+TEST_F(FlowsTest, SynLineSkipsThePreviousConnectionsRetransmittedSyn) {
+  flows_.OnConnect(8080);
+  EXPECT_EQ(Expect("> S 0:100(100)", Seg{.sport = 40000,
+                                         .dport = 8080,
+                                         .flags = flag::kSyn,
+                                         .seq = 5000,
+                                         .length = 100}),
+            "");
+  flows_.OnConnect(8080);  // the next socket's sendto(MSG_FASTOPEN)
+  MatchResult skipped = flows_.MatchOutbound(
+      testing::Line("> S 0:800(800)"),
+      LiveSeg(Seg{.sport = 40000, .dport = 8080, .flags = flag::kSyn,
+                  .seq = 5000}));
+  EXPECT_FALSE(skipped.ok);
+  EXPECT_TRUE(skipped.other_flow);
+  EXPECT_EQ(Expect("> S 0:800(800)", Seg{.sport = 40000,
+                                         .dport = 8080,
+                                         .flags = flag::kSyn,
+                                         .seq = 7000,
+                                         .length = 800}),
+            "");
+}
+
 // A packet of the right connection that differs is a mismatch, not another
 // connection's packet.
 TEST_F(FlowsTest, MismatchOnTheLinesConnectionIsNotOtherFlow) {
