@@ -180,6 +180,26 @@ bool Flows::IsScriptTraffic(const wire::Packet& live) const {
   return true;
 }
 
+bool Flows::OfLinesFlow(const grammar::PacketEvent& expected,
+                        const wire::Packet& live) const {
+  std::lock_guard lock(state_->mutex);
+  const State& s = *state_;
+  if (live.tcp() == nullptr || std::get_if<grammar::TcpPacket>(
+                                   &expected.packet) == nullptr) {
+    return false;
+  }
+  const auto [src, dst] = Ports(live);
+  const FlowRef ref =
+      expected.ports
+          ? s.table.Named(expected.ports->src, expected.ports->dst)
+          : s.table.DefaultOutbound(src, dst, BareSyn(live), live.tcp()->seq);
+  const uint16_t local =
+      ref.flow.local_port == 0 && dst == ref.flow.remote_port
+          ? src
+          : ref.flow.local_port;
+  return src == local && dst == ref.flow.remote_port && !ref.superseded;
+}
+
 MatchResult Flows::MatchOutbound(const grammar::PacketEvent& expected,
                                  const wire::Packet& live) {
   std::lock_guard lock(state_->mutex);

@@ -70,6 +70,11 @@ class Flows {
   MatchResult MatchOutbound(const grammar::PacketEvent& expected,
                             const wire::Packet& live);
 
+  // Whether a live TCP packet is of the flow an outbound TCP line is about
+  // (what MatchOutbound would compare it with), learning nothing.
+  bool OfLinesFlow(const grammar::PacketEvent& expected,
+                   const wire::Packet& live) const;
+
   // The script-relative rendering of a live packet ("> S. 0:0(0) ack 1 ...")
   // for diagnostics, using what is known of its flow.
   std::string Describe(const wire::Packet& live) const;

@@ -73,12 +73,14 @@ wire::Packet Runner::JoinFollowingSegments(const grammar::PacketEvent& packet,
   const size_t expected =
       script_tcp != nullptr ? script_tcp->payload_len : 0;
   // A SYN's data is never cut into TSO segments; a short packet where the
-  // script wants a SYN is another connection's (which the caller skips).
+  // script wants a SYN, or of another flow, is another connection's (which
+  // the caller skips).
   if (config_.strict_segments || script_tcp == nullptr ||
       (script_tcp->flags.bits & grammar::TcpFlags::kSyn) != 0 ||
       first.tcp() == nullptr ||
       (first.tcp()->flags & wire::tcp_flag::kSyn) != 0 ||
-      first.payload.empty() || first.payload.size() >= expected) {
+      first.payload.empty() || first.payload.size() >= expected ||
+      !flows_.OfLinesFlow(packet, first)) {
     return first;
   }
   std::vector<wire::Packet> parts;
