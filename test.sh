@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds synack and passes its tests: the unit tests with warnings as errors,
-# the kernel tests (as root: they may not be skipped here), the unit tests
-# again under AddressSanitizer and UndefinedBehaviorSanitizer, and, when
-# packetdrill's corpus is beside the checkout, the corpus on the kernel.
+# the kernel tests (as root: they may not be skipped here), the own stack's
+# unit tests and scripts/ on it as user nobody, the unit tests again under
+# AddressSanitizer and UndefinedBehaviorSanitizer, and, when packetdrill's
+# corpus is beside the checkout, the corpus on the kernel.
 set -eu
 cd "$(dirname "$0")"
 tools/install-deps
@@ -11,6 +12,28 @@ jobs=$(nproc)
 cmake -S . -B build -G Ninja -DSYNACK_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 SYNACK_REQUIRE_ROOT_TESTS=1 ctest --test-dir build --output-on-failure -j "$jobs"
+
+# The own stack needs no privileges: its unit tests, and scripts/ on it, as
+# user nobody (run as root, setpriv drops to nobody; run as anyone else, the
+# steps already run unprivileged). When nobody cannot reach the checkout (a
+# clone under /root), the two programs and scripts/ go to a temporary
+# directory it can read.
+unprivileged=""
+if [ "$(id -u)" -eq 0 ]; then
+  unprivileged="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+fi
+where=$PWD
+if ! $unprivileged test -x "$where/build/cli/synack" -a -r "$where/scripts"; then
+  where=$(mktemp -d)
+  trap 'rm -rf "$where"' EXIT
+  mkdir -p "$where/build/cli" "$where/build/runtime/stack"
+  cp build/cli/synack "$where/build/cli/"
+  cp build/runtime/stack/synack_stack_test "$where/build/runtime/stack/"
+  cp -r scripts "$where/"
+  chmod -R a+rX "$where"
+fi
+(cd / && $unprivileged "$where/build/runtime/stack/synack_stack_test" --gtest_brief=1)
+(cd / && $unprivileged "$where/build/cli/synack" run --backend=stack "$where/scripts")
 
 cmake -S . -B build-sanitize -G Ninja -DSYNACK_WERROR=ON -DSYNACK_SANITIZE=ON \
   -DCMAKE_BUILD_TYPE=Debug >/dev/null

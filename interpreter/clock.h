@@ -32,6 +32,10 @@ class Clock {
   // Returns at `deadline` (real clock: sleeps with an absolute deadline;
   // virtual clock: jumps there, letting timers fire on the way).
   virtual void WaitUntil(Instant deadline) = 0;
+  // CLOCK_REALTIME minus this clock, for pcap times and SCM_TIMESTAMPING.
+  // A virtual clock answers with a wall clock of its own, never the host's,
+  // so that a run's capture is the same every time.
+  virtual Duration RealtimeOffset() = 0;
 };
 
 }  // namespace synack::interpreter

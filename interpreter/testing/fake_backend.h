@@ -65,6 +65,9 @@ class FakeClock final : public Clock {
     }
   }
 
+  // Times since the Unix epoch are times on this clock.
+  Duration RealtimeOffset() override { return Duration{0}; }
+
   // Runs `action` on the interpreter's thread when the clock reaches `at`.
   void Alarm(Instant at, std::function<void()> action) {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <cerrno>
+#include <chrono>
 
 namespace synack::kernel {
 
@@ -24,6 +25,13 @@ void RealClock::WaitUntil(interpreter::Instant deadline) {
   // clock_nanosleep returns the error number rather than setting errno.
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
   }
+}
+
+interpreter::Duration RealClock::RealtimeOffset() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec) -
+         Now().since_epoch;
 }
 
 }  // namespace synack::kernel

@@ -11,6 +11,8 @@ class RealClock final : public interpreter::Clock {
   // Sleeps to an absolute deadline, so wake-up lateness does not add up
   // from one wait to the next.
   void WaitUntil(interpreter::Instant deadline) override;
+  // CLOCK_REALTIME minus CLOCK_MONOTONIC, read when asked.
+  interpreter::Duration RealtimeOffset() override;
 };
 
 }  // namespace synack::kernel

@@ -25,6 +25,20 @@ TEST(RealClockTest, NowIsClockMonotonic) {
   EXPECT_LE(now, after);
 }
 
+// The offset turns CLOCK_MONOTONIC readings into CLOCK_REALTIME ones.
+TEST(RealClockTest, RealtimeOffsetGivesClockRealtime) {
+  RealClock clock;
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  const interpreter::Duration before =
+      std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+  const interpreter::Duration realtime =
+      clock.Now().since_epoch + clock.RealtimeOffset();
+  // The clocks are read one after the other: they agree to within the
+  // time that takes (generous: shared machine).
+  EXPECT_LT(std::chrono::abs(realtime - before), milliseconds(500));
+}
+
 TEST(RealClockTest, WaitUntilReturnsAtTheDeadlineNotBefore) {
   RealClock clock;
   interpreter::Instant deadline = clock.Now() + milliseconds(20);

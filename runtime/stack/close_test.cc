@@ -235,6 +235,23 @@ TEST_F(CloseTest, ChallengeAcks) {
   EXPECT_EQ(Counter("TcpExtTCPSYNChallenge"), 2);
 }
 
+// Measured on 6.18 (packetdrill's ts_recent/invalid_ack.pkt expects the
+// silent drop of older kernels and fails there): a FIN that acknowledges
+// data never sent draws a challenge ACK and nothing else. The FIN is not
+// taken and its timestamp does not become ts_recent: the next segment's
+// ACK echoes that segment's.
+TEST_F(CloseTest, FinAckingUnsentDataIsNotTaken) {
+  const int fd = EstablishedSocket();
+  Send(0.2, "F. 1:1(0) ack 9999 win 514 <nop,nop,TS val 200000 ecr 0>");
+  ExpectSent(0.2, ". 1:1(0) ack 1 win 64 <nop,nop,TS val 200 ecr 110>");
+  EXPECT_EQ(TcpState(0.2, fd), 1);  // ESTABLISHED
+  Send(0.2, "P. 1:1001(1000) ack 1 win 514 <nop,nop,TS val 111 ecr 0>");
+  ExpectSent(0.2, ". 1:1(0) ack 1001 win 64 <nop,nop,TS val 200 ecr 111>");
+  EXPECT_EQ(Read(0.3, fd, 2000), Ok(1000));
+  EXPECT_EQ(Read(0.3, fd, 2000), WouldBlock());
+  EXPECT_EQ(Counter("TcpExtTCPChallengeACK"), 1);
+}
+
 // PAWS (RFC 7323 §5): a segment with an older timestamp is an old
 // duplicate; it gets a duplicate ACK and is dropped.
 TEST_F(CloseTest, PawsDropsOldSegments) {

@@ -112,6 +112,9 @@ class Stack {
   void Poll(Instant now);
   // The earliest pending timer, if any.
   std::optional<Instant> NextDeadline() const;
+  // CLOCK_REALTIME minus the stack's clock: the wall clock that its ISNs
+  // follow, a value drawn from the seed (pcap times use it too).
+  Duration RealtimeOffset() const { return Duration(secrets_.realtime_ns); }
   // The oldest packet sent and not yet taken.
   std::optional<SentPacket> TakeOutput();
 

@@ -26,6 +26,10 @@ class VirtualClock final : public interpreter::Clock {
   void WaitUntil(interpreter::Instant deadline) override {
     shared_.WaitUntil(deadline);
   }
+  // The stack's own wall clock, drawn from the seed like its ISN clock.
+  interpreter::Duration RealtimeOffset() override {
+    return shared_.With([](Stack& stack) { return stack.RealtimeOffset(); });
+  }
 
  private:
   SharedStack& shared_;

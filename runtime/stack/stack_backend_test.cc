@@ -103,6 +103,22 @@ TEST_F(StackBackendTest, ClockJumpsWithoutSleeping) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
 }
 
+// The wall clock (pcap times) is the stack's own, drawn from the seed, so
+// a run's capture is the same every time: it neither follows the host's
+// clock nor drifts from the virtual one.
+TEST_F(StackBackendTest, WallClockComesFromTheSeed) {
+  const interpreter::Duration offset = clock().RealtimeOffset();
+  clock().WaitUntil(At(120));
+  EXPECT_EQ(clock().RealtimeOffset(), offset);
+  StackBackend same(Net(), 1);
+  EXPECT_EQ(same.clock().RealtimeOffset(), offset);
+  StackBackend other(Net(), 2);
+  EXPECT_NE(other.clock().RealtimeOffset(), offset);
+  // Somewhere in 2020-2030, like a real machine's.
+  EXPECT_GE(offset, std::chrono::seconds(1577836800));
+  EXPECT_LT(offset, std::chrono::seconds(1893456000));
+}
+
 // A jump fires the timers on the way, each at its own time: the SYN's
 // retransmissions are stamped 1 s, 2 s, 3 s, whenever they are taken.
 TEST_F(StackBackendTest, TimersFireAtTheirOwnTimesOnTheWay) {
