@@ -36,6 +36,8 @@
 #include "cli/suite_flags.h"
 #include "cli/suite_plan.h"
 #include "cli/variants.h"
+#include "interpreter/block_server.h"
+#include "interpreter/python_blocks.h"
 #include "interpreter/run.h"
 #include "runtime/kernel/kernel_backend.h"
 #include "runtime/stack/stack_backend.h"
@@ -181,6 +183,14 @@ void RecordRun(int record_fd, const std::vector<std::string>& events,
   if (record_fd >= 0) RecordRun(record_fd, events, report);
   backend.reset();
   _exit(report.passed ? 0 : 1);
+}
+
+bool HasCodeBlocks(const grammar::Script& script) {
+  return std::any_of(script.events.begin(), script.events.end(),
+                     [](const grammar::Event& event) {
+                       return std::holds_alternative<grammar::CodeEvent>(
+                           event.action);
+                     });
 }
 
 const char* BackendName(BackendKind kind) {
@@ -455,6 +465,25 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
     Progress& progress_;
     int& differing_;
   } observer(jobs, progress, differing);
+
+  // Stack runs take milliseconds, python3's start-up a tenth of a second:
+  // their %{ }% blocks go to one python3 started here, which forks for
+  // each run. Kernel runs start their own, in their own namespaces, so a
+  // block sees the run's network (/proc/net, `ss`) and not synack's.
+  std::unique_ptr<interpreter::BlockServer> block_server;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Job& job = jobs[i];
+    if (job.kind != BackendKind::kStack || suite_jobs[i].decided ||
+        !HasCodeBlocks(job.loaded->script)) {
+      continue;
+    }
+    if (!block_server) {
+      block_server = interpreter::BlockServer::Start(
+          "python3", interpreter::PythonDriver());
+      if (!block_server) break;
+    }
+    job.config.block_server_fd = block_server->client_fd();
+  }
 
   // SIGINT and SIGTERM are read through a signalfd so that the children are
   // killed (and their namespaces with them) before synack exits.

@@ -49,6 +49,9 @@ struct RunConfig {
   // goes on.
   bool non_fatal_packet = false;
   bool non_fatal_syscall = false;
+  // A BlockServer's client_fd that runs the %{ }% blocks; -1: a python3 of
+  // the run's own.
+  int block_server_fd = -1;
 };
 
 // Sets `config` from one flag as on packetdrill's command line or a script's

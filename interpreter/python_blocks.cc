@@ -12,6 +12,7 @@
 
 #include "grammar/checker.h"
 #include "grammar/known_names.h"
+#include "interpreter/block_server.h"
 #include "interpreter/process.h"
 
 namespace synack::interpreter {
@@ -270,7 +271,7 @@ std::optional<NamedValues> SnapshotTcpInfo(Syscalls& syscalls, int live_fd) {
 }
 
 CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
-                          const std::string& python) {
+                          const std::string& python, int server_fd) {
   CodeVerdict verdict;
   if (blocks.empty()) return verdict;
   std::string json = "{\"constants\": ";
@@ -294,8 +295,14 @@ CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
     return verdict;
   }
   std::ofstream(input.path) << json;
-  ProcessResult run =
-      RunProcess({python, "-c", PythonDriver(), input.path, output.path});
+  std::optional<ProcessResult> served;
+  if (server_fd >= 0) {
+    served = RunOnBlockServer(server_fd, {input.path, output.path});
+  }
+  const ProcessResult run =
+      served ? *served
+             : RunProcess({python, "-c", PythonDriver(), input.path,
+                           output.path});
   if (!run.start_error.empty()) {
     verdict.ok = false;
     verdict.message = "cannot run %{ }% blocks: " + run.start_error;

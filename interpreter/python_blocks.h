@@ -41,9 +41,11 @@ struct CodeVerdict {
 // its snapshot's names, on top of the constants scripts compare with
 // (TCPI_OPT_*, TCP_CA_*, TCP_ESTABLISHED, ...). The first block that raises
 // fails the run: an AssertionError as "assertion failed: <line>", others
-// with their exception name.
+// with their exception name. With `server_fd` (a BlockServer's client_fd)
+// a fork of that server runs them, and `python` only when it cannot.
 CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
-                          const std::string& python = "python3");
+                          const std::string& python = "python3",
+                          int server_fd = -1);
 
 // The driver program, exposed for tests.
 const char* PythonDriver();

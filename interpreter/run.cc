@@ -211,9 +211,7 @@ RunReport Runner::Run() {
                         script_.init_command->command, true);
   }
   zero_ = clock_.Now();
-  wall_offset_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                     std::chrono::system_clock::now().time_since_epoch()) -
-                 zero_.since_epoch;
+  wall_offset_ = clock_.RealtimeOffset();
 
   for (size_t i = 0; ok && i < script_.events.size(); ++i) {
     const grammar::Event& event = script_.events[i];
@@ -227,7 +225,8 @@ RunReport Runner::Run() {
   // Blocking calls still on their way must return by their end time.
   if (ok) ok = AwaitCallsDueBefore(INT64_MAX) && CheckReturnedCalls();
   if (ok && !snapshots_.empty()) {
-    CodeVerdict verdict = RunCodeBlocks(snapshots_);
+    CodeVerdict verdict =
+        RunCodeBlocks(snapshots_, "python3", config_.block_server_fd);
     if (!verdict.ok) Fail(verdict.loc, verdict.message, Kind::kOther);
   }
   AbandonStuckCalls();

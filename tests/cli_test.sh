@@ -116,6 +116,38 @@ leftovers() {
   fi
 }
 
+# gone PID: no such process, or one that has ended (a zombie whose parent,
+# init after a kill, has not reaped it yet).
+gone() {
+  [ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z ' "/proc/$1/stat"
+}
+
+# On the stack, the runs' %{ }% blocks go to one python3 for the suite:
+# verdicts and diagnostics as a python3 of each run's own gives them.
+expect_run 1 stack-blocks run --backend=stack -4 -j 1 blocks
+# A suite killed while a block runs leaves neither that python3 nor the
+# worker running the block behind.
+(cd "$golden" && exec "$synack" run --backend=stack -4 blocks-loop.pkt) \
+  >/dev/null 2>&1 &
+runner=$!
+i=0 server= worker=
+while [ -z "$worker" ] && [ $i -lt 100 ]; do
+  sleep 0.05
+  i=$((i + 1))
+  server=$(pgrep -P $runner python3 | head -1)
+  [ -n "$server" ] && worker=$(pgrep -P "$server" python3 | head -1)
+done
+check block-server-started test -n "$worker"
+kill -9 "$runner"
+wait "$runner" 2>/dev/null
+i=0
+while ! { gone "${server:-0}" && gone "${worker:-0}"; } && [ $i -lt 40 ]; do
+  sleep 0.05
+  i=$((i + 1))
+done
+check block-server-gone gone "${server:-0}"
+check block-worker-gone gone "${worker:-0}"
+
 if [ "$(id -u)" -eq 0 ]; then
   tuns_before=$(ip -o link show type tun | wc -l)
 
