@@ -7,19 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-
 #include "interpreter/python_blocks.h"
+#include "interpreter/testing/code_blocks.h"
 
 namespace synack::interpreter {
 namespace {
 
-CodeSnapshot Block(int line, std::string code, NamedValues values = {}) {
-  CodeSnapshot block;
-  block.loc = {line, 4};
-  block.code = std::move(code);
-  block.values = std::move(values);
-  return block;
-}
+using testing::Block;
 
 // Runs of a script each: what RunCodeBlocks says of them.
 const std::vector<std::vector<CodeSnapshot>> kRuns = {

@@ -78,6 +78,24 @@ bool BareSynLine(const grammar::PacketEvent& event) {
   return tcp != nullptr && tcp->flags.bits == wire::tcp_flag::kSyn;
 }
 
+// The flow an outbound TCP or UDP line is about, for the live packet: the
+// one its `sport>dport` names, else the default one. A flow whose local port
+// is not known yet adopts the packet's when the packet goes to its remote
+// port (after connect(), the stack's first packet tells its ephemeral port).
+FlowRef OutboundFlow(const FlowTable& table,
+                     const grammar::PacketEvent& expected,
+                     const wire::Packet& live) {
+  const auto [src, dst] = Ports(live);
+  FlowRef ref = expected.ports
+                    ? table.Named(expected.ports->src, expected.ports->dst)
+                    : table.DefaultOutbound(src, dst, BareSyn(live),
+                                            live.tcp() ? live.tcp()->seq : 0);
+  if (ref.flow.local_port == 0 && dst == ref.flow.remote_port) {
+    ref.flow.local_port = src;
+  }
+  return ref;
+}
+
 }  // namespace
 
 struct Flows::State {
@@ -189,15 +207,9 @@ bool Flows::OfLinesFlow(const grammar::PacketEvent& expected,
     return false;
   }
   const auto [src, dst] = Ports(live);
-  const FlowRef ref =
-      expected.ports
-          ? s.table.Named(expected.ports->src, expected.ports->dst)
-          : s.table.DefaultOutbound(src, dst, BareSyn(live), live.tcp()->seq);
-  const uint16_t local =
-      ref.flow.local_port == 0 && dst == ref.flow.remote_port
-          ? src
-          : ref.flow.local_port;
-  return src == local && dst == ref.flow.remote_port && !ref.superseded;
+  const FlowRef ref = OutboundFlow(s.table, expected, live);
+  return src == ref.flow.local_port && dst == ref.flow.remote_port &&
+         !ref.superseded;
 }
 
 MatchResult Flows::MatchOutbound(const grammar::PacketEvent& expected,
@@ -233,14 +245,8 @@ MatchResult Flows::MatchOutbound(const grammar::PacketEvent& expected,
 
   // `sport>dport` on an outbound line: the stack's port first.
   const auto [src, dst] = Ports(live);
-  FlowRef ref = expected.ports
-                    ? s.table.Named(expected.ports->src, expected.ports->dst)
-                    : s.table.DefaultOutbound(src, dst, BareSyn(live),
-                                              live.tcp() ? live.tcp()->seq : 0);
+  FlowRef ref = OutboundFlow(s.table, expected, live);
   Flow& flow = ref.flow;
-  // After connect() the stack's first packet to the connect port tells its
-  // ephemeral port.
-  if (flow.local_port == 0 && dst == flow.remote_port) flow.local_port = src;
   if (src != flow.local_port || dst != flow.remote_port) {
     return OtherFlow("ports: expected " +
                      PortPair(flow.local_port, flow.remote_port) +

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "interpreter/testing/code_blocks.h"
+
 namespace synack::interpreter {
 namespace {
 
@@ -51,13 +53,7 @@ TEST(TcpInfoValuesTest, NamesEveryFieldTheBackendFilled) {
   EXPECT_FALSE(Has(old, "tcpi_pacing_rate"));
 }
 
-CodeSnapshot Block(int line, std::string code, NamedValues values = {}) {
-  CodeSnapshot block;
-  block.loc = {line, 4};
-  block.code = std::move(code);
-  block.values = std::move(values);
-  return block;
-}
+using testing::Block;
 
 TEST(RunCodeBlocksTest, PassingBlocksShareNames) {
   std::vector<CodeSnapshot> blocks = {
