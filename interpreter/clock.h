@@ -36,6 +36,10 @@ class Clock {
   // A virtual clock answers with a wall clock of its own, never the host's,
   // so that a run's capture is the same every time.
   virtual Duration RealtimeOffset() = 0;
+  // Where a script's time 0 goes, at or after `earliest`. The kernel's
+  // clock puts it at the same phase of the kernel's timer tick in every run
+  // (runtime/kernel/tick.h); a virtual clock has no tick.
+  virtual Instant ScriptStart(Instant earliest) { return earliest; }
 };
 
 }  // namespace synack::interpreter

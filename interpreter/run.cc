@@ -210,7 +210,10 @@ RunReport Runner::Run() {
     ok = RunCommandLine(script_.init_loc, "init command",
                         script_.init_command->command, true);
   }
-  zero_ = clock_.Now();
+  // Time 0: the init command's end, or a little later where the clock
+  // wants it (the kernel's: at a fixed phase of its timer tick).
+  zero_ = clock_.ScriptStart(clock_.Now());
+  clock_.WaitUntil(zero_);
   wall_offset_ = clock_.RealtimeOffset();
 
   for (size_t i = 0; ok && i < script_.events.size(); ++i) {

@@ -34,4 +34,30 @@ interpreter::Duration RealClock::RealtimeOffset() {
          Now().since_epoch;
 }
 
+void RealClock::StartMeasuringTick() {
+  if (pending_.valid() || measured_) return;
+  pending_ = std::async(std::launch::async, [] {
+    Measurement measurement;
+    measurement.grid = MeasureTickGrid(&measurement.error);
+    return measurement;
+  });
+}
+
+const std::optional<TickGrid>& RealClock::tick(std::string* why_unknown) {
+  if (!measured_) {
+    StartMeasuringTick();
+    measured_ = pending_.get();
+  }
+  if (why_unknown) *why_unknown = measured_->error;
+  return measured_->grid;
+}
+
+interpreter::Instant RealClock::ScriptStart(interpreter::Instant earliest) {
+  const std::optional<TickGrid>& grid = tick();
+  if (!grid) return earliest;
+  const auto phase = static_cast<int64_t>(kStartPhase * grid->period_ns);
+  const int64_t start = grid->NextAt(earliest.since_epoch.count(), phase);
+  return interpreter::Instant{interpreter::Duration(start)};
+}
+
 }  // namespace synack::kernel

@@ -9,7 +9,10 @@ std::unique_ptr<KernelBackend> KernelBackend::Create(
     const interpreter::NetConfig& config, std::string* error) {
   std::unique_ptr<Sandbox> sandbox = Sandbox::Create(config, error);
   if (!sandbox) return nullptr;
-  return std::unique_ptr<KernelBackend>(new KernelBackend(std::move(sandbox)));
+  std::unique_ptr<KernelBackend> backend(new KernelBackend(std::move(sandbox)));
+  // Known by the time the init command has run (ScriptStart needs it).
+  backend->clock_.StartMeasuringTick();
+  return backend;
 }
 
 std::string KernelBackend::Inject(std::span<const uint8_t> packet) {

@@ -1,0 +1,40 @@
+// The kernel's timer tick, seen from CLOCK_MONOTONIC.
+//
+// TCP's timers (delayed ACK, RTO, TLP, RACK's reordering timer, TIME_WAIT)
+// run on jiffies: they fire on a tick, rounded up, so how late one fires
+// after the packet that set it depends on where between two ticks that
+// packet came. With HZ=250 that is up to 4 ms, all of packetdrill's default
+// tolerance: a script that sets a timer can pass or fail by the tick's phase
+// alone. A run that starts its script at the same phase of the tick every
+// time takes that chance away.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace synack::kernel {
+
+struct TickGrid {
+  int64_t period_ns = 0;  // one jiffy
+  int64_t origin_ns = 0;  // a tick, on CLOCK_MONOTONIC
+
+  // The first time at or after `t_ns` that lies `phase_ns` after a tick.
+  int64_t NextAt(int64_t t_ns, int64_t phase_ns) const;
+};
+
+// Measures the tick: sleeps on a socket's receive timeout of one jiffy (a
+// jiffy timer, unlike nanosleep's), which wakes on a tick; the wake-ups give
+// the ticks' times, and their spacing (one to three jiffies: the timer
+// wheel rounds up) the jiffy, one of the HZ values Linux offers.
+// Takes up to about seven jiffies of sleep. Returns nullopt, with `error` set, when
+// the wake-ups do not look like ticks (a loaded machine; a kernel that
+// rounds differently).
+std::optional<TickGrid> MeasureTickGrid(std::string* error);
+
+// From wake-up times (CLOCK_MONOTONIC, ns) of consecutive one-jiffy socket
+// timeouts: the grid, or nullopt with `error`. Exposed for tests.
+std::optional<TickGrid> TickGridFromWakeups(const int64_t* wakeups, int count,
+                                            std::string* error);
+
+}  // namespace synack::kernel
