@@ -139,6 +139,18 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
         return usage("--backend needs kernel, stack or both, found '" +
                      cl.backend + "'");
       }
+    } else if (arg.rfind("--tick-phase=", 0) == 0) {
+      const std::string value = arg.substr(13);
+      double phase = -1;
+      char* end = nullptr;
+      if (value != "off") {
+        phase = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end != '\0' || !(phase >= 0 && phase < 1)) {
+          return usage("--tick-phase needs a fraction from 0 to below 1, or "
+                       "off, found '" + value + "'");
+        }
+      }
+      cl.tick_phase = phase;
     } else if (arg.rfind("--seed=", 0) == 0) {
       if (!ParseSeed(arg.substr(7), &cl.seed)) {
         return usage("--seed needs a non-negative integer, found '" +

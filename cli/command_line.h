@@ -32,6 +32,8 @@ struct CommandLine {
   // run: --backend=kernel|stack|both, the stack(s) the scripts run on.
   std::string backend = "kernel";
   uint64_t seed = 1;  // run: --seed=N, the own stack's ISN and timestamp key
+  // run: --tick-phase=F|off (RunConfig::tick_phase); unset: its default.
+  std::optional<double> tick_phase;
   bool fmt_in_place = false;     // fmt: -w
   SuiteFlags suite;  // run: -j, --filter, --repeat, reports, shards
 };

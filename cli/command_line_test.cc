@@ -37,6 +37,13 @@ TEST(CommandLineTest, RunWithPacketdrillFlagsAndDefines) {
   EXPECT_EQ((std::vector<std::string>{"a.pkt", "dir"}), cl.files);
 }
 
+TEST(CommandLineTest, TickPhase) {
+  EXPECT_FALSE(MustParse({"run", "a.pkt"}).tick_phase.has_value());
+  EXPECT_EQ(0.75, MustParse({"run", "--tick-phase=0.75", "a.pkt"}).tick_phase);
+  EXPECT_EQ(0, MustParse({"run", "--tick-phase=0", "a.pkt"}).tick_phase);
+  EXPECT_EQ(-1, MustParse({"run", "--tick-phase=off", "a.pkt"}).tick_phase);
+}
+
 TEST(CommandLineTest, HelpForms) {
   EXPECT_EQ("help", MustParse({"--help"}).command);
   EXPECT_EQ("", MustParse({"--help"}).help_topic);
@@ -64,6 +71,12 @@ TEST(CommandLineTest, UsageErrors) {
       {{"run", "--timeout=soon", "a.pkt"},
        "--timeout needs a positive number of seconds, found 'soon'"},
       {{"run", "--pcap=", "a.pkt"}, "--pcap needs a file name"},
+      {{"run", "--tick-phase=1", "a.pkt"},
+       "--tick-phase needs a fraction from 0 to below 1, or off, found '1'"},
+      {{"run", "--tick-phase=", "a.pkt"},
+       "--tick-phase needs a fraction from 0 to below 1, or off, found ''"},
+      {{"run", "--tick-phase=.5x", "a.pkt"},
+       "--tick-phase needs a fraction from 0 to below 1, or off, found '.5x'"},
       {{"help", "frob"}, "no help for unknown command 'frob'"},
       {{"help", "run", "check"}, "help takes at most one command name"},
   };

@@ -106,6 +106,11 @@ synack's own options:
                      variant's name is added when several run, and the
                      backend's with --backend=both)
   --timeout=SECONDS  kill a script that runs longer (default 300)
+  --tick-phase=F     on the kernel, start each script F (0 to below 1) of
+                     a timer tick after a tick (default 0.3), so that its
+                     jiffy-based timers fire at the same script times run
+                     after run; off: start where the init command ends, at
+                     any phase, as packetdrill does
 
 Suites (directories are searched for *.pkt files, recursively):
   -j N, --jobs=N     runs at once (default: 8 per processor on the
@@ -116,6 +121,13 @@ Suites (directories are searched for *.pkt files, recursively):
   --no-realtime      run everything at normal priority
   --filter=REGEX     only the scripts whose path matches REGEX (RE2
                      syntax, anywhere in the path)
+  --timing-retries=N a run on the kernel that fails on timing alone (an
+                     event early or late, nothing else wrong) runs again,
+                     up to N times, alone: after all runs have started, one
+                     at a time. Its verdict is the last run's; the summary
+                     and the reports name the runs that passed only so.
+                     Default 1 in a suite, 0 for a single run, with
+                     --repeat and on the own stack (whose clock is its own)
   --repeat=N         run each script and variant N times in a row (to hunt
                      flaky scripts: the summary lists those whose verdicts
                      differ)
@@ -140,8 +152,13 @@ Output: a line per run on stdout ("ok", "FAIL", "ERROR", "TIMEOUT" or
 "SKIP", the path, the variant, the seconds it took) and each failing run's
 diagnostics on stderr after its line, once and whole; on a terminal, a
 status line instead of the lines of runs that pass. Then a summary: the
-counts, the wall time, the five slowest runs, and with --repeat the runs
-whose verdicts differ.
+counts, the wall time, the five slowest runs, with --repeat the runs
+whose verdicts differ, and the runs that passed only when run again alone.
+
+On the kernel, each script starts at the same phase of the kernel's timer
+tick (--tick-phase; the tick is measured while its init command runs): the
+kernel's delayed ACK, RTO, TLP and RACK timers fire on ticks, a whole
+4 ms apart at HZ=250, and the phase decides between on time and late.
 
 Exit status: 0 when every script passes in every variant, 1 when one
 fails, 2 on a usage error or a script with errors.

@@ -32,7 +32,13 @@ std::string Plural(size_t n, const char* one, const char* many) {
 std::string ResultLine(const std::string& label, const RunResult& result) {
   std::string word = VerdictWord(result.verdict);
   word.resize(std::max<size_t>(word.size(), 5), ' ');
-  return word + " " + label + " " + Fixed(result.seconds, 3) + " s";
+  std::string line = word + " " + label + " " + Fixed(result.seconds, 3) + " s";
+  if (!result.first_output.empty()) {
+    line += result.verdict == Verdict::kPass
+                ? " (run again alone after a timing failure)"
+                : " (failed again, run alone)";
+  }
+  return line;
 }
 
 Progress::Progress(std::ostream& out, std::ostream& err, bool terminal,
@@ -102,6 +108,18 @@ void Progress::Finished(const std::string& label, const RunResult& result,
   Draw();
 }
 
+void Progress::Retrying(const std::string& label, const RunResult& failed) {
+  if (running_ > 0) --running_;
+  // On a terminal the verdict that counts comes later; in a log, say why
+  // the run comes back.
+  if (terminal_ || single_) return Draw();
+  Clear();
+  out_ << "again " << label << ": " << FirstErrorLine(failed)
+       << " (timing: runs again alone)\n";
+  out_.flush();
+  Draw();
+}
+
 void Progress::Note(const std::string& line) {
   Clear();
   out_ << line << "\n";
@@ -145,8 +163,18 @@ std::string SummaryText(const std::vector<ReportEntry>& entries,
         break;
     }
   }
-  std::string text =
-      std::to_string(passed) + " passed, " + std::to_string(failed) + " failed";
+  std::vector<const ReportEntry*> passed_again;
+  for (const ReportEntry& entry : entries) {
+    if (entry.result.verdict == Verdict::kPass &&
+        !entry.result.first_output.empty()) {
+      passed_again.push_back(&entry);
+    }
+  }
+  std::string text = std::to_string(passed) + " passed";
+  if (!passed_again.empty()) {
+    text += " (" + std::to_string(passed_again.size()) + " run again alone)";
+  }
+  text += ", " + std::to_string(failed) + " failed";
   std::vector<std::string> details;
   if (timed_out) details.push_back(std::to_string(timed_out) + " timed out");
   if (errors) details.push_back(Plural(errors, "error", "errors"));
@@ -199,6 +227,15 @@ std::string SummaryText(const std::vector<ReportEntry>& entries,
     }
   }
   if (!flaky.empty()) text += "flaky (verdicts differ across --repeat):\n" + flaky;
+  if (!passed_again.empty()) {
+    text += "passed when run again alone, after a timing failure with other "
+            "runs at once:\n";
+    for (const ReportEntry* entry : passed_again) {
+      text += "  " + entry->label + ": " + FirstErrorLine(RunResult{
+                                                Verdict::kFail, 0, entry->result.first_output}) +
+              "\n";
+    }
+  }
   return text;
 }
 

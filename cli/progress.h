@@ -28,6 +28,8 @@ class Progress {
   // `err`), whole and once. `started`: Started() was called for it.
   void Finished(const std::string& label, const RunResult& result,
                 bool started);
+  // The run failed on timing and will run again (then Started, Finished).
+  void Retrying(const std::string& label, const RunResult& failed);
   // A line of its own on `out`, above the status line.
   void Note(const std::string& line);
   void Tick();  // redraws the status line (its clock)

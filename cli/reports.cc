@@ -132,7 +132,19 @@ std::string TestCase(const ReportEntry& entry) {
                     "\" classname=\"" + XmlEscape(entry.class_name, true) +
                     "\" file=\"" + XmlEscape(entry.file, true) + "\" time=\"" +
                     Seconds(result.seconds) + "\"";
-  if (result.verdict == Verdict::kPass) return xml + "/>\n";
+  // A run made again after a timing failure: the first run's output.
+  std::string first;
+  if (!result.first_output.empty()) {
+    first = "      <system-out>" +
+            XmlEscape("The first run failed on timing, with other runs at "
+                      "once; this verdict is from running it again alone. "
+                      "The first run:\n" + result.first_output,
+                      false) +
+            "</system-out>\n";
+  }
+  if (result.verdict == Verdict::kPass) {
+    return first.empty() ? xml + "/>\n" : xml + ">\n" + first + "    </testcase>\n";
+  }
   xml += ">\n";
   const std::string word = VerdictWord(result.verdict);
   const std::string message = XmlEscape(FirstErrorLine(result), true);
@@ -144,7 +156,7 @@ std::string TestCase(const ReportEntry& entry) {
            "\" type=\"" + word + "\">" + XmlEscape(result.output, false) +
            "</" + element + ">\n";
   }
-  return xml + "    </testcase>\n";
+  return xml + first + "    </testcase>\n";
 }
 
 }  // namespace
@@ -234,7 +246,12 @@ std::string RenderTap(const std::vector<ReportEntry>& entries) {
     const std::string description = TapDescription(entry.label);
     if (result.verdict == Verdict::kPass) {
       tap += "ok " + number + " - " + description + "\n";
-      tap += "  ---\n  seconds: " + Seconds(result.seconds) + "\n  ...\n";
+      tap += "  ---\n  seconds: " + Seconds(result.seconds) + "\n";
+      if (!result.first_output.empty()) {
+        tap += "  retried: failed on timing, passed run again alone\n";
+        tap += "  first_output: |\n" + YamlBlock(result.first_output, "    ");
+      }
+      tap += "  ...\n";
       continue;
     }
     if (result.verdict == Verdict::kSkipped) {
@@ -247,6 +264,9 @@ std::string RenderTap(const std::vector<ReportEntry>& entries) {
            "\n  seconds: " + Seconds(result.seconds) + "\n";
     if (!result.output.empty()) {
       tap += "  output: |\n" + YamlBlock(result.output, "    ");
+    }
+    if (!result.first_output.empty()) {
+      tap += "  retried: failed on timing, failed again run alone\n";
     }
     tap += "  ...\n";
   }

@@ -1,6 +1,8 @@
 // Tests for the TAP and JUnit renderings, golden text, and XML escaping.
 #include "cli/reports.h"
 
+#include "cli/progress.h"
+
 #include <gtest/gtest.h>
 
 namespace synack::cli {
@@ -140,6 +142,66 @@ TEST(ReportsTest, FirstErrorLine) {
   EXPECT_EQ("warning: w", FirstErrorLine({Verdict::kFail, 1, "  \nwarning: w\n"}));
   EXPECT_EQ("TIMEOUT", FirstErrorLine({Verdict::kTimeout, 1, ""}));
   EXPECT_EQ(200u, FirstErrorLine({Verdict::kFail, 1, std::string(500, 'e')}).size());
+}
+
+// A run made again alone after a timing failure: its first run's output
+// goes with it, in both reports.
+TEST(ReportsTest, RunAgainAfterATimingFailure) {
+  ReportEntry entry;
+  entry.file = "/corpus/tcp/x.pkt";
+  entry.class_name = ClassNameFor("tcp/x.pkt");
+  entry.name = "x.pkt (ipv4)";
+  entry.label = entry.group = "tcp/x.pkt (ipv4)";
+  entry.result = {Verdict::kPass, 0.5, ""};
+  entry.result.first_output = "x.pkt:3: error: timing error: late\n";
+  const std::string junit = RenderJUnit({entry}, 1);
+  EXPECT_NE(std::string::npos,
+            junit.find("    <testcase name=\"x.pkt (ipv4)\" classname=\"tcp\" "
+                       "file=\"/corpus/tcp/x.pkt\" time=\"0.500\">\n"
+                       "      <system-out>The first run failed on timing, with "
+                       "other runs at once; this verdict is from running it "
+                       "again alone. The first run:\n"
+                       "x.pkt:3: error: timing error: late\n"
+                       "</system-out>\n"
+                       "    </testcase>\n"))
+      << junit;
+  EXPECT_NE(std::string::npos, junit.find("failures=\"0\"")) << junit;
+  const std::string tap = RenderTap({entry});
+  EXPECT_NE(std::string::npos,
+            tap.find("ok 1 - tcp/x.pkt (ipv4)\n"
+                     "  ---\n"
+                     "  seconds: 0.500\n"
+                     "  retried: failed on timing, passed run again alone\n"
+                     "  first_output: |\n"
+                     "    x.pkt:3: error: timing error: late\n"
+                     "  ...\n"))
+      << tap;
+  entry.result.verdict = Verdict::kFail;
+  entry.result.output = "x.pkt:3: error: timing error: late again\n";
+  EXPECT_NE(std::string::npos,
+            RenderTap({entry}).find(
+                "  retried: failed on timing, failed again run alone\n"));
+  EXPECT_NE(std::string::npos,
+            RenderJUnit({entry}, 1).find("</failure>\n      <system-out>"));
+}
+
+TEST(ReportsTest, SummaryNamesRunsThatPassedOnlyWhenRunAgain) {
+  ReportEntry again, plain;
+  again.label = again.group = "tcp/x.pkt (ipv4)";
+  again.result = {Verdict::kPass, 0.5, ""};
+  again.result.first_output =
+      "x.pkt:3: error: timing error: late\n  script packet: > .\n";
+  plain.label = plain.group = "tcp/y.pkt (ipv4)";
+  plain.result = {Verdict::kPass, 0.25, ""};
+  const std::string text = SummaryText({again, plain}, 2, 4);
+  EXPECT_EQ(0u, text.find("2 passed (1 run again alone), 0 failed; 2 runs in "
+                          "2.0 s (-j 4)\n"))
+      << text;
+  EXPECT_NE(std::string::npos,
+            text.find("passed when run again alone, after a timing failure "
+                      "with other runs at once:\n"
+                      "  tcp/x.pkt (ipv4): x.pkt:3: error: timing error: late\n"))
+      << text;
 }
 
 }  // namespace

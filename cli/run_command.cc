@@ -116,6 +116,7 @@ std::string BuildConfig(const CommandLine& cl, const LoadedScript& loaded,
   config->defines = variant.defines;
   for (const auto& [name, value] : cl.defines) config->defines[name] = value;
   config->verbose = cl.verbose;
+  if (cl.tick_phase) config->tick_phase = *cl.tick_phase;
   return "";
 }
 
@@ -182,7 +183,9 @@ void RecordRun(int record_fd, const std::vector<std::string>& events,
   std::fflush(stderr);
   if (record_fd >= 0) RecordRun(record_fd, events, report);
   backend.reset();
-  _exit(report.passed ? 0 : 1);
+  _exit(report.passed                 ? 0
+        : report.FailedOnTimingOnly() ? kTimingFailureStatus
+                                      : 1);
 }
 
 bool HasCodeBlocks(const grammar::Script& script) {
@@ -415,6 +418,19 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
   const bool single = jobs.size() == 1 && !cl.verbose && cl.files.size() == 1 &&
                       !std::filesystem::is_directory(cl.files[0]) &&
                       cl.suite.filter.empty() && shard->count == 1;
+  // In a suite on the kernel, a run that failed on timing alone runs again
+  // alone (SuiteJob::timing_retries): its verdict is then the one it gets
+  // on a quiet machine, as packetdrill's scripts get theirs run one by one.
+  // A lone run is alone already, and --repeat hunts exactly such failures:
+  // neither retries unless asked. A virtual clock's timing is the stack's
+  // own: no retries there.
+  const int timing_retries = cl.suite.timing_retries.value_or(
+      jobs.size() == 1 || cl.suite.repeat > 1 ? 0 : 1);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].kind == BackendKind::kKernel) {
+      suite_jobs[i].timing_retries = timing_retries;
+    }
+  }
   const bool terminal = isatty(STDOUT_FILENO) && GetEnv("TERM") != "dumb";
   winsize size{};
   const int width =
@@ -432,6 +448,8 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
         : jobs_(jobs), progress_(progress), differing_(differing) {}
     void Starting(size_t index) override {
       Job& job = jobs_[index];
+      if (job.record_fd >= 0) close(job.record_fd);  // an earlier run's
+      job.record_fd = -1;
       if (job.partner != SIZE_MAX) {
         job.record_fd =
             static_cast<int>(syscall(SYS_memfd_create, "synack-run", 0));
@@ -457,6 +475,9 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
       ++differing_;
       progress_.Note("DIFF  " + kernel.entry.file + " (" +
                      VariantName(kernel.plan->variant) + "): " + difference);
+    }
+    void Retrying(size_t index, const RunResult& failed) override {
+      progress_.Retrying(jobs_[index].label, failed);
     }
     void Tick() override { progress_.Tick(); }
 

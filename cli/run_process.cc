@@ -270,8 +270,10 @@ RunResult ReapRunProcess(RunProcess& child, double timeout_seconds) {
     }
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     result.verdict = Verdict::kPass;
-  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 1) {
+  } else if (WIFEXITED(status) && (WEXITSTATUS(status) == 1 ||
+                                    WEXITSTATUS(status) == kTimingFailureStatus)) {
     result.verdict = Verdict::kFail;
+    result.timing_failure = WEXITSTATUS(status) == kTimingFailureStatus;
   } else {
     result.verdict = Verdict::kError;
     if (WIFSIGNALED(status)) {

@@ -31,6 +31,12 @@ struct RunResult {
   // What the child wrote to stdout and stderr, then the runner's own note
   // (timeout, crash). Very long output keeps its head and tail.
   std::string output;
+  // kFail, on timing alone (the child exited kTimingFailureStatus): what a
+  // busy machine can cause, so the suite may run it again alone.
+  bool timing_failure = false;
+  // A first run that failed on timing alone, when this result is its run
+  // again (SuiteJob::timing_retries); empty otherwise.
+  std::string first_output;
 };
 
 // Output kept from a child: all of it up to `limit` bytes, else the first
@@ -49,8 +55,12 @@ class CappedOutput {
   size_t dropped_ = 0;
 };
 
+// A child's exit status for a run that failed on timing alone.
+inline constexpr int kTimingFailureStatus = 4;
+
 // Runs in the child (stdout and stderr go to the parent through a pipe,
-// stdin is /dev/null); returns the exit status: 0 pass, 1 fail, else error.
+// stdin is /dev/null); returns the exit status: 0 pass, 1 fail,
+// kTimingFailureStatus fail on timing alone, else error.
 using ChildMain = std::function<int(size_t job)>;
 
 struct RunProcess {

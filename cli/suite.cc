@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
+#include <map>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -61,30 +63,48 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
   const int max_jobs = std::max(1, options.jobs);
   std::vector<RunProcess> running;
   size_t next = 0;
+  // Runs that failed on timing, waiting to run again; by job, the runs
+  // made so far and the latest result.
+  std::deque<size_t> retries;
+  std::vector<int> runs_made(jobs.size(), 0);
+  std::map<size_t, RunResult> awaiting_retry;
+  auto retrying = [&] {
+    return std::any_of(running.begin(), running.end(),
+                       [&](const RunProcess& child) { return runs_made[child.job] > 1; });
+  };
+  auto start = [&](size_t job) {
+    observer.Starting(job);
+    RunProcess child;
+    std::string error;
+    ++runs_made[job];
+    if (!StartRunProcess(job, jobs[job].realtime, options.timeout_seconds,
+                         child_main, &child, &error)) {
+      outcome.error = error;
+      RunResult result;
+      result.verdict = Verdict::kError;
+      result.output = "synack: " + error + "\n";
+      outcome.results[job] = result;
+      observer.Finished(job, result);
+      stopping = true;
+      return;
+    }
+    running.push_back(std::move(child));
+    outcome.max_running =
+        std::max(outcome.max_running, static_cast<int>(running.size()));
+  };
   Clock::time_point next_tick =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(
                          std::chrono::duration<double>(options.tick_seconds));
   while (true) {
     while (!stopping && next < order.size() &&
            static_cast<int>(running.size()) < max_jobs) {
-      const size_t job = order[next++];
-      observer.Starting(job);
-      RunProcess child;
-      std::string error;
-      if (!StartRunProcess(job, jobs[job].realtime, options.timeout_seconds,
-                           child_main, &child, &error)) {
-        outcome.error = error;
-        RunResult result;
-        result.verdict = Verdict::kError;
-        result.output = "synack: " + error + "\n";
-        outcome.results[job] = result;
-        observer.Finished(job, result);
-        stopping = true;
-        break;
-      }
-      running.push_back(std::move(child));
-      outcome.max_running =
-          std::max(outcome.max_running, static_cast<int>(running.size()));
+      start(order[next++]);
+    }
+    if (!stopping && next == order.size() && !retries.empty() && !retrying() &&
+        static_cast<int>(running.size()) < max_jobs) {
+      const size_t job = retries.front();
+      retries.pop_front();
+      start(job);
     }
     if (running.empty()) break;
 
@@ -131,6 +151,18 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
       RunResult result = ReapRunProcess(child, options.timeout_seconds);
       const size_t job = child.job;
       running.erase(running.begin() + static_cast<std::ptrdiff_t>(*it));
+      if (runs_made[job] > 1) {
+        result.first_output = awaiting_retry[job].first_output;
+        awaiting_retry.erase(job);
+      }
+      if (result.verdict == Verdict::kFail && result.timing_failure &&
+          runs_made[job] <= jobs[job].timing_retries && !stopping) {
+        if (result.first_output.empty()) result.first_output = result.output;
+        awaiting_retry[job] = result;
+        retries.push_back(job);
+        observer.Retrying(job, result);
+        continue;
+      }
       outcome.results[job] = result;
       observer.Finished(job, outcome.results[job]);
       if (options.fail_fast && result.verdict != Verdict::kPass &&
@@ -145,6 +177,12 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
                   std::chrono::duration_cast<Clock::duration>(
                       std::chrono::duration<double>(options.tick_seconds));
     }
+  }
+  // A retry that never started: the run's verdict is its last run's.
+  for (auto& [job, result] : awaiting_retry) {
+    if (runs_made[job] == 1) result.first_output.clear();
+    outcome.results[job] = result;
+    observer.Finished(job, result);
   }
   // What never started stays kSkipped; say so once, in its result.
   for (; next < order.size(); ++next) {

@@ -30,6 +30,12 @@ struct SuiteJob {
   // normal priority 9.) For runs on a real clock; a run on a virtual clock
   // only needs the CPU.
   bool realtime = false;
+  // When the run fails on timing alone (RunResult::timing_failure), it runs
+  // again, up to this many times, alone: after every run has started, one
+  // retry at a time, so that no other run's set-up can make it late. For
+  // runs on a real clock, whose timing a busy machine can spoil. The
+  // verdict is the last run's, the first run's output kept (first_output).
+  int timing_retries = 0;
 };
 
 struct SuiteOptions {
@@ -47,6 +53,9 @@ class SuiteObserver {
   virtual void Starting(size_t /*job*/) {}
   // Once per job, in the order results come; `decided` jobs first.
   virtual void Finished(size_t /*job*/, const RunResult& /*result*/) {}
+  // A run failed on timing and will run again (SuiteJob::timing_retries);
+  // Starting and then Finished follow for it.
+  virtual void Retrying(size_t /*job*/, const RunResult& /*failed*/) {}
   // About every tick_seconds while runs are under way.
   virtual void Tick() {}
 };

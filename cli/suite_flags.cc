@@ -109,7 +109,8 @@ FlagMatch ParseSuiteFlag(const std::vector<std::string>& args, size_t* i,
   };
   for (const NumberFlag& flag :
        {NumberFlag{"--shard-index", &flags->shard_index, 0},
-        NumberFlag{"--shard-count", &flags->shard_count, 1}}) {
+        NumberFlag{"--shard-count", &flags->shard_count, 1},
+        NumberFlag{"--timing-retries", &flags->timing_retries, 0}}) {
     if ((value = Value(args, i, flag.name, &missing))) {
       int number = 0;
       if (missing || !ParseInt(*value, flag.min, 1000000, &number)) {

@@ -14,7 +14,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -332,6 +335,159 @@ TEST(CappedOutputTest, KeepsHeadAndTailBeyondIt) {
   CappedOutput whole(10);
   whole.Append(text.data(), text.size());
   EXPECT_EQ(output.Text(), whole.Text());
+}
+
+
+// Timing retries: a child that counts its runs in a file per job.
+class RetryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char templ[] = "/tmp/synack-retry-XXXXXX";
+    ASSERT_NE(nullptr, mkdtemp(templ));
+    dir_ = templ;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  // The how-manieth run of `job` this is, from 1.
+  int CountRun(size_t job) const {
+    const std::string path = dir_ + "/" + std::to_string(job);
+    int runs = 0;
+    std::ifstream(path) >> runs;
+    std::ofstream(path) << ++runs;
+    return runs;
+  }
+  std::string dir_;
+};
+
+class RetryRecorder : public Recorder {
+ public:
+  void Retrying(size_t job, const RunResult& failed) override {
+    retried.push_back(job);
+    EXPECT_TRUE(failed.timing_failure);
+  }
+  std::vector<size_t> retried;
+};
+
+TEST_F(RetryTest, TimingFailureRunsAgainAndTheRetryDecides) {
+  std::vector<SuiteJob> jobs(3);
+  for (SuiteJob& job : jobs) job.timing_retries = 1;
+  SuiteOptions options;
+  options.jobs = 3;
+  RetryRecorder recorder;
+  const SuiteOutcome outcome = RunJobs(
+      jobs, options,
+      [this](size_t job) {
+        const int run = CountRun(job);
+        std::printf("job %zu run %d\n", job, run);
+        std::fflush(stdout);
+        if (job == 0) return run == 1 ? kTimingFailureStatus : 0;  // passes again
+        if (job == 1) return kTimingFailureStatus;  // fails again
+        return 1;  // a failure not on timing: no retry
+      },
+      &recorder);
+  EXPECT_EQ(Verdict::kPass, outcome.results[0].verdict);
+  EXPECT_EQ("job 0 run 2\n", outcome.results[0].output);
+  EXPECT_EQ("job 0 run 1\n", outcome.results[0].first_output);
+  EXPECT_EQ(Verdict::kFail, outcome.results[1].verdict);
+  EXPECT_TRUE(outcome.results[1].timing_failure);
+  EXPECT_EQ("job 1 run 2\n", outcome.results[1].output);
+  EXPECT_EQ("job 1 run 1\n", outcome.results[1].first_output);
+  EXPECT_EQ(Verdict::kFail, outcome.results[2].verdict);
+  EXPECT_FALSE(outcome.results[2].timing_failure);
+  EXPECT_EQ("", outcome.results[2].first_output);
+  EXPECT_EQ((std::set<size_t>{0, 1}),
+            std::set<size_t>(recorder.retried.begin(), recorder.retried.end()));
+  // Each job finishes once, with its final verdict.
+  EXPECT_EQ(3u, recorder.finished.size());
+  EXPECT_EQ(5u, recorder.started.size());
+}
+
+TEST_F(RetryTest, RetriesWaitForEveryFirstRunAndGoOneAtATime) {
+  // Jobs 0 and 1 fail on timing at once; 2 and 3 take a while. With -j 2,
+  // the retries start only once 3 has started, and never together.
+  std::vector<SuiteJob> jobs(4);
+  for (SuiteJob& job : jobs) job.timing_retries = 1;
+  jobs[0].estimated_usecs = jobs[1].estimated_usecs = 2;  // started first
+  SuiteOptions options;
+  options.jobs = 2;
+  class Overlap : public RetryRecorder {
+   public:
+    void Starting(size_t job) override {
+      if (++starts[job] == 2) {
+        if (retry_running) overlapped = true;
+        retry_running = true;
+      }
+      Recorder::Starting(job);
+    }
+    void Finished(size_t job, const RunResult& result) override {
+      if (starts[job] == 2) retry_running = false;
+      Recorder::Finished(job, result);
+    }
+    std::map<size_t, int> starts;
+    bool retry_running = false, overlapped = false;
+  } recorder;
+  const SuiteOutcome outcome = RunJobs(
+      jobs, options,
+      [this](size_t job) {
+        const int run = CountRun(job);
+        if (job >= 2) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+          return 0;
+        }
+        return run == 1 ? kTimingFailureStatus : 0;
+      },
+      &recorder);
+  for (const RunResult& result : outcome.results) {
+    EXPECT_EQ(Verdict::kPass, result.verdict);
+  }
+  ASSERT_EQ(6u, recorder.started.size());
+  // First runs in order 0, 1, then 2 and 3; the retries after them.
+  EXPECT_EQ(3u, recorder.started[3]);
+  EXPECT_EQ((std::set<size_t>{0, 1}),
+            std::set<size_t>(recorder.started.begin() + 4, recorder.started.end()));
+  EXPECT_FALSE(recorder.overlapped);
+}
+
+TEST_F(RetryTest, NoRetryWithoutTimingRetries) {
+  std::vector<SuiteJob> jobs(1);
+  SuiteOptions options;
+  RetryRecorder recorder;
+  const SuiteOutcome outcome = RunJobs(
+      jobs, options, [this](size_t job) {
+        CountRun(job);
+        return kTimingFailureStatus;
+      },
+      &recorder);
+  EXPECT_EQ(Verdict::kFail, outcome.results[0].verdict);
+  EXPECT_TRUE(outcome.results[0].timing_failure);
+  EXPECT_TRUE(recorder.retried.empty());
+  EXPECT_EQ(1u, recorder.started.size());
+}
+
+TEST_F(RetryTest, FailFastReportsAQueuedRetryAsItsFirstRun) {
+  // One at a time: job 0 fails on timing and waits for its retry until
+  // every first run has started; job 1 then fails outright and stops the
+  // suite, so job 0's verdict is its first run's.
+  std::vector<SuiteJob> jobs(2);
+  for (SuiteJob& job : jobs) job.timing_retries = 1;
+  jobs[0].estimated_usecs = 2;
+  SuiteOptions options;
+  options.jobs = 1;
+  options.fail_fast = true;
+  Recorder recorder;
+  const SuiteOutcome outcome = RunJobs(
+      jobs, options,
+      [this](size_t job) {
+        CountRun(job);
+        std::printf("job %zu\n", job);
+        return job == 0 ? kTimingFailureStatus : 1;
+      },
+      &recorder);
+  EXPECT_EQ(Verdict::kFail, outcome.results[0].verdict);
+  EXPECT_EQ("job 0\n", outcome.results[0].output);
+  EXPECT_EQ("", outcome.results[0].first_output);
+  EXPECT_EQ(Verdict::kFail, outcome.results[1].verdict);
+  EXPECT_EQ((std::vector<size_t>{0, 1}), recorder.started);
+  EXPECT_EQ(2u, recorder.finished.size());
 }
 
 }  // namespace

@@ -37,9 +37,12 @@ class Clock {
   // so that a run's capture is the same every time.
   virtual Duration RealtimeOffset() = 0;
   // Where a script's time 0 goes, at or after `earliest`. The kernel's
-  // clock puts it at the same phase of the kernel's timer tick in every run
-  // (runtime/kernel/tick.h); a virtual clock has no tick.
-  virtual Instant ScriptStart(Instant earliest) { return earliest; }
+  // clock puts it `tick_phase` (a fraction, 0 to 1) into the kernel's timer
+  // tick, the same in every run (runtime/kernel/tick.h); a virtual clock
+  // has no tick. A negative tick_phase: `earliest`.
+  virtual Instant ScriptStart(Instant earliest, double /*tick_phase*/) {
+    return earliest;
+  }
 };
 
 }  // namespace synack::interpreter

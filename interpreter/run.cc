@@ -85,7 +85,8 @@ CallEnv Runner::Env(int64_t tolerance_us) {
   return env;
 }
 
-bool Runner::Fail(grammar::Location loc, std::string message, Kind kind) {
+bool Runner::Fail(grammar::Location loc, std::string message, Kind kind,
+                  bool timing) {
   const bool non_fatal = (kind == Kind::kPacket && config_.non_fatal_packet) ||
                          (kind == Kind::kSyscall && config_.non_fatal_syscall);
   if (non_fatal) {
@@ -93,7 +94,7 @@ bool Runner::Fail(grammar::Location loc, std::string message, Kind kind) {
                                message);
     return true;
   }
-  report_.failures.push_back({loc, std::move(message)});
+  report_.failures.push_back({loc, std::move(message), timing});
   return false;
 }
 
@@ -133,7 +134,7 @@ std::optional<int64_t> Runner::WaitForStart(const grammar::Event& event,
   window.end_us = window.start_us;
   std::string timing = CheckTiming(what, window, tolerance, actual);
   if (!timing.empty() && actual > expected.start_us) {
-    if (!Fail(event.loc, timing, kind)) return std::nullopt;
+    if (!Fail(event.loc, timing, kind, true)) return std::nullopt;
   }
   return actual;
 }
@@ -212,7 +213,7 @@ RunReport Runner::Run() {
   }
   // Time 0: the init command's end, or a little later where the clock
   // wants it (the kernel's: at a fixed phase of its timer tick).
-  zero_ = clock_.ScriptStart(clock_.Now());
+  zero_ = clock_.ScriptStart(clock_.Now(), config_.tick_phase);
   clock_.WaitUntil(zero_);
   wall_offset_ = clock_.RealtimeOffset();
 

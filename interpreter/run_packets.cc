@@ -145,7 +145,7 @@ bool Runner::AwaitPacket(const grammar::Event& event,
       if (!skipped.empty()) {
         message += "\n(skipped, of another connection: " + skipped + ")";
       }
-      return Fail(event.loc, message, Kind::kPacket);
+      return Fail(event.loc, message, Kind::kPacket, true);
     }
     Capture(outbound->time, outbound->bytes);
     wire::ParseResult parsed = wire::Parse(outbound->bytes);
@@ -193,7 +193,7 @@ bool Runner::AwaitPacket(const grammar::Event& event,
                   timing + "\nscript packet: " + script_packet +
                       "\nactual packet: " + flows_.Describe(live) +
                       joined_note,
-                  Kind::kPacket);
+                  Kind::kPacket, true);
     }
     return true;
   }

@@ -107,7 +107,7 @@ bool Runner::RunSyscallEvent(const grammar::Event& event,
     if (!Fail(event.loc,
               CallName(call) + " blocked for " + FormatSeconds(took) +
                   " sec, but the script expects it to return at once",
-              Kind::kSyscall)) {
+              Kind::kSyscall, true)) {
       return false;
     }
   }
@@ -120,7 +120,7 @@ bool Runner::CheckPending(Pending& pending) {
   std::string timing = CheckTiming(CallName(call) + " to return", pending.end,
                                    pending.tolerance_us, returned);
   if (!timing.empty() &&
-      !Fail(pending.event->loc, timing, Kind::kSyscall)) {
+      !Fail(pending.event->loc, timing, Kind::kSyscall, true)) {
     return false;
   }
   return CheckCall(*pending.event, pending.call, pending.running->result(),
@@ -164,7 +164,7 @@ bool Runner::AwaitCallsDueBefore(int64_t usecs) {
                       " sec (+/- " + FormatSeconds(due->tolerance_us) +
                       "), but it was still blocked at " +
                       FormatSeconds(ScriptTime(clock_.Now())) + " sec",
-                  Kind::kSyscall);
+                  Kind::kSyscall, true);
     }
     if (!CheckReturnedCalls()) return false;
   }

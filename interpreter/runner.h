@@ -63,8 +63,9 @@ class Runner {
                                       int64_t tolerance,
                                       const std::string& what, Kind kind);
   // Records a failure; false when it stops the run (non_fatal turns packet
-  // or syscall failures into warnings).
-  bool Fail(grammar::Location loc, std::string message, Kind kind);
+  // or syscall failures into warnings). `timing`: see Failure::timing.
+  bool Fail(grammar::Location loc, std::string message, Kind kind,
+            bool timing = false);
   int64_t ScriptTime(Instant instant) const;
   Instant AtScriptTime(int64_t usecs) const;
   CallEnv Env(int64_t tolerance_us);

@@ -151,6 +151,25 @@ check block-worker-gone gone "${worker:-0}"
 if [ "$(id -u)" -eq 0 ]; then
   tuns_before=$(ip -o link show type tun | wc -l)
 
+  # A run that fails on timing alone runs again, alone, after the others;
+  # its verdict is the second run's. --timing-retries=0: no second run.
+  (cd "$golden" && "$synack" run -4 -j 2 timing) >"$tmp/timing.raw" 2>&1
+  check timing-retry-status test $? -eq 1
+  check timing-retry-again grep -q \
+    '^again timing/late.pkt (ipv4): timing/late.pkt:8: error: timing error' \
+    "$tmp/timing.raw"
+  check timing-retry-verdict grep -q \
+    '^FAIL  timing/late.pkt (ipv4) [0-9.]* s (failed again, run alone)$' \
+    "$tmp/timing.raw"
+  check timing-retry-summary grep -q '^1 passed, 1 failed; 2 runs' \
+    "$tmp/timing.raw"
+  (cd "$golden" && "$synack" run -4 -j 2 --timing-retries=0 timing) \
+    >"$tmp/timing0.raw" 2>&1
+  check timing-no-retry-status test $? -eq 1
+  check timing-no-retry sh -c "! grep -q '^again\\|run alone' '$tmp/timing0.raw'"
+  check timing-no-retry-verdict grep -q '^FAIL  timing/late.pkt (ipv4) [0-9.]* s$' \
+    "$tmp/timing0.raw"
+
   # A suite: a line per run, each failure's diagnostic once, the summary;
   # TAP and JUnit files of the same runs.
   expect_run 1 suite-run run -j 1 --tap="$tmp/suite.tap" \

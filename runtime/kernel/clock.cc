@@ -3,6 +3,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 
@@ -52,10 +53,14 @@ const std::optional<TickGrid>& RealClock::tick(std::string* why_unknown) {
   return measured_->grid;
 }
 
-interpreter::Instant RealClock::ScriptStart(interpreter::Instant earliest) {
+interpreter::Instant RealClock::ScriptStart(interpreter::Instant earliest,
+                                            double tick_phase) {
+  if (tick_phase < 0) return earliest;
   const std::optional<TickGrid>& grid = tick();
+  // The measurement may have outlasted the init command.
+  earliest = std::max(earliest, Now());
   if (!grid) return earliest;
-  const auto phase = static_cast<int64_t>(kStartPhase * grid->period_ns);
+  const auto phase = static_cast<int64_t>(tick_phase * grid->period_ns);
   const int64_t start = grid->NextAt(earliest.since_epoch.count(), phase);
   return interpreter::Instant{interpreter::Duration(start)};
 }

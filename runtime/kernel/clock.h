@@ -12,22 +12,17 @@ namespace synack::kernel {
 
 class RealClock final : public interpreter::Clock {
  public:
-  // The script's time 0 lies this far into a tick, as a fraction of the
-  // tick: measured on packetdrill's corpus (HZ=250), the start phase that
-  // keeps its timer-driven packets nearest to the times the scripts (written
-  // on HZ=1000 kernels) expect. See bench/tick_phase.sh.
-  static constexpr double kStartPhase = 0.3;
-
   interpreter::Instant Now() override;
   // Sleeps to an absolute deadline, so wake-up lateness does not add up
   // from one wait to the next.
   void WaitUntil(interpreter::Instant deadline) override;
   // CLOCK_REALTIME minus CLOCK_MONOTONIC, read when asked.
   interpreter::Duration RealtimeOffset() override;
-  // kStartPhase into the first tick after `earliest` (once the tick is
-  // measured: waits for StartMeasuringTick's result). `earliest` itself
-  // when the tick is unknown.
-  interpreter::Instant ScriptStart(interpreter::Instant earliest) override;
+  // `tick_phase` into the first tick after `earliest`, or after now when
+  // the tick's measurement (StartMeasuringTick's, waited for) ended later;
+  // without a tick, or with a negative tick_phase, that time itself.
+  interpreter::Instant ScriptStart(interpreter::Instant earliest,
+                                   double tick_phase) override;
 
   // Measures the tick in the background (a few jiffies of sleep on another
   // thread), to be ready when the script starts: call before the init

@@ -27,9 +27,9 @@ struct TickGrid {
 // jiffy timer, unlike nanosleep's), which wakes on a tick; the wake-ups give
 // the ticks' times, and their spacing (one to three jiffies: the timer
 // wheel rounds up) the jiffy, one of the HZ values Linux offers.
-// Takes up to about seven jiffies of sleep. Returns nullopt, with `error` set, when
-// the wake-ups do not look like ticks (a loaded machine; a kernel that
-// rounds differently).
+// Takes up to about seven jiffies of sleep, twice that when the first
+// wake-ups do not look like ticks (a loaded machine). Returns nullopt, with
+// `error` set, when the second ones do not either.
 std::optional<TickGrid> MeasureTickGrid(std::string* error);
 
 // From wake-up times (CLOCK_MONOTONIC, ns) of consecutive one-jiffy socket

@@ -97,22 +97,27 @@ TEST(TickGridTest, MeasuredGridPredictsJiffyTimers) {
   EXPECT_GE(near, kTries - 1);
 }
 
-// RealClock starts scripts at its phase of the tick, after `earliest`.
-TEST(TickGridTest, RealClockStartsScriptsAtItsPhase) {
+// RealClock starts scripts at the phase asked for, within a tick of the
+// later of `earliest` and the measurement's end.
+TEST(TickGridTest, RealClockStartsScriptsAtThePhaseAskedFor) {
   RealClock clock;
   clock.StartMeasuringTick();
   const interpreter::Instant earliest = clock.Now();
-  const interpreter::Instant start = clock.ScriptStart(earliest);
+  const interpreter::Instant start = clock.ScriptStart(earliest, 0.3);
+  const interpreter::Instant returned = clock.Now();
   std::string why;
   const std::optional<TickGrid>& grid = clock.tick(&why);
   ASSERT_TRUE(grid) << why;
   EXPECT_GE(start, earliest);
-  EXPECT_LT(start - earliest, interpreter::Duration(grid->period_ns));
+  EXPECT_LE(start - returned, interpreter::Duration(grid->period_ns));
   const int64_t phase =
       ((start.since_epoch.count() - grid->origin_ns) % grid->period_ns +
        grid->period_ns) %
       grid->period_ns;
-  EXPECT_NEAR(RealClock::kStartPhase * grid->period_ns, phase, 1000);
+  EXPECT_NEAR(0.3 * grid->period_ns, phase, 1000);
+  // Unaligned: time 0 where asked.
+  const interpreter::Instant now = clock.Now();
+  EXPECT_EQ(now, clock.ScriptStart(now, -1));
 }
 
 }  // namespace
