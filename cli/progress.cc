@@ -231,9 +231,8 @@ std::string SummaryText(const std::vector<ReportEntry>& entries,
     text += "passed when run again alone, after a timing failure with other "
             "runs at once:\n";
     for (const ReportEntry* entry : passed_again) {
-      text += "  " + entry->label + ": " + FirstErrorLine(RunResult{
-                                                Verdict::kFail, 0, entry->result.first_output}) +
-              "\n";
+      const RunResult first{Verdict::kFail, 0, entry->result.first_output};
+      text += "  " + entry->label + ": " + FirstErrorLine(first) + "\n";
     }
   }
   return text;

@@ -143,7 +143,8 @@ std::string TestCase(const ReportEntry& entry) {
             "</system-out>\n";
   }
   if (result.verdict == Verdict::kPass) {
-    return first.empty() ? xml + "/>\n" : xml + ">\n" + first + "    </testcase>\n";
+    if (first.empty()) return xml + "/>\n";
+    return xml + ">\n" + first + "    </testcase>\n";
   }
   xml += ">\n";
   const std::string word = VerdictWord(result.verdict);

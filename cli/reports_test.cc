@@ -200,7 +200,8 @@ TEST(ReportsTest, SummaryNamesRunsThatPassedOnlyWhenRunAgain) {
   EXPECT_NE(std::string::npos,
             text.find("passed when run again alone, after a timing failure "
                       "with other runs at once:\n"
-                      "  tcp/x.pkt (ipv4): x.pkt:3: error: timing error: late\n"))
+                      "  tcp/x.pkt (ipv4): x.pkt:3: error: timing error: "
+                      "late\n"))
       << text;
 }
 

@@ -270,10 +270,11 @@ RunResult ReapRunProcess(RunProcess& child, double timeout_seconds) {
     }
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     result.verdict = Verdict::kPass;
-  } else if (WIFEXITED(status) && (WEXITSTATUS(status) == 1 ||
-                                    WEXITSTATUS(status) == kTimingFailureStatus)) {
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 1) {
     result.verdict = Verdict::kFail;
-    result.timing_failure = WEXITSTATUS(status) == kTimingFailureStatus;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == kTimingFailureStatus) {
+    result.verdict = Verdict::kFail;
+    result.timing_failure = true;
   } else {
     result.verdict = Verdict::kError;
     if (WIFSIGNALED(status)) {

@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <deque>
-#include <map>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <deque>
+#include <map>
 
 namespace synack::cli {
 
@@ -70,7 +70,9 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
   std::map<size_t, RunResult> awaiting_retry;
   auto retrying = [&] {
     return std::any_of(running.begin(), running.end(),
-                       [&](const RunProcess& child) { return runs_made[child.job] > 1; });
+                       [&](const RunProcess& child) {
+                         return runs_made[child.job] > 1;
+                       });
   };
   auto start = [&](size_t job) {
     observer.Starting(job);
@@ -84,6 +86,7 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
       result.verdict = Verdict::kError;
       result.output = "synack: " + error + "\n";
       outcome.results[job] = result;
+      awaiting_retry.erase(job);  // this is its verdict
       observer.Finished(job, result);
       stopping = true;
       return;

@@ -379,8 +379,9 @@ TEST_F(RetryTest, TimingFailureRunsAgainAndTheRetryDecides) {
         const int run = CountRun(job);
         std::printf("job %zu run %d\n", job, run);
         std::fflush(stdout);
-        if (job == 0) return run == 1 ? kTimingFailureStatus : 0;  // passes again
-        if (job == 1) return kTimingFailureStatus;  // fails again
+        // Job 0 passes when run again; job 1 fails again.
+        if (job == 0) return run == 1 ? kTimingFailureStatus : 0;
+        if (job == 1) return kTimingFailureStatus;
         return 1;  // a failure not on timing: no retry
       },
       &recorder);
@@ -443,7 +444,8 @@ TEST_F(RetryTest, RetriesWaitForEveryFirstRunAndGoOneAtATime) {
   // First runs in order 0, 1, then 2 and 3; the retries after them.
   EXPECT_EQ(3u, recorder.started[3]);
   EXPECT_EQ((std::set<size_t>{0, 1}),
-            std::set<size_t>(recorder.started.begin() + 4, recorder.started.end()));
+            std::set<size_t>(recorder.started.begin() + 4,
+                             recorder.started.end()));
   EXPECT_FALSE(recorder.overlapped);
 }
 

@@ -55,9 +55,9 @@ struct RunConfig {
   // --tick-phase: where in the kernel's timer tick the script's time 0
   // lies, as a fraction of the tick (Clock::ScriptStart); negative: where
   // the init command happens to end. Measured on packetdrill's corpus
-  // (HZ=250), 0.3 keeps its timer-driven packets nearest to the times its
+  // (HZ=250), 0.4 keeps its timer-driven packets nearest to the times its
   // scripts (written on HZ=1000 kernels) expect: bench/tick_phase.sh.
-  double tick_phase = 0.3;
+  double tick_phase = 0.4;
 };
 
 // Sets `config` from one flag as on packetdrill's command line or a script's

@@ -49,13 +49,14 @@ std::optional<TickGrid> TickGridFromWakeups(const int64_t* wakeups, int count,
   TickGrid grid;
   int64_t best_miss = 0;
   for (int hz : kHzValues) {
-    const int64_t period = (1000000000 + hz / 2) / hz;  // the kernel's TICK_NSEC
+    const int64_t period = (1000000000 + hz / 2) / hz;  // as TICK_NSEC
     int64_t miss = 0;  // the largest distance of a gap from 1 to 3 jiffies
     for (int i = 1; i < count; ++i) {
       const int64_t gap = wakeups[i] - wakeups[i - 1];
       int64_t nearest = INT64_MAX;
       for (int64_t jiffies = 1; jiffies <= 3; ++jiffies) {
-        nearest = std::min<int64_t>(nearest, std::llabs(gap - jiffies * period));
+        nearest =
+            std::min<int64_t>(nearest, std::llabs(gap - jiffies * period));
       }
       miss = std::max(miss, nearest);
     }
@@ -95,7 +96,8 @@ std::optional<TickGrid> MeasureOnce(std::string* error) {
   }
   // The kernel rounds a timeout up to whole jiffies: 1 µs is one jiffy.
   const timeval one_usec{0, 1};
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &one_usec, sizeof one_usec) != 0) {
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &one_usec, sizeof one_usec) !=
+      0) {
     *error = std::string("SO_RCVTIMEO: ") + std::strerror(errno);
     close(fd);
     return std::nullopt;
