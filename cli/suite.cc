@@ -19,6 +19,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A run's set-up (namespace, TUN device, init command) is over well within
+// this; a retry waits for it after the last run's start.
+constexpr std::chrono::milliseconds kSettle{500};
+
 int MillisUntil(Clock::time_point when) {
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(when - Clock::now())
@@ -74,7 +78,11 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
                          return runs_made[child.job] > 1;
                        });
   };
+  Clock::time_point last_start = Clock::now();
+  // When a retry may start, while one waits for the last run's set-up.
+  Clock::time_point retry_wake = Clock::time_point::max();
   auto start = [&](size_t job) {
+    last_start = Clock::now();
     observer.Starting(job);
     RunProcess child;
     std::string error;
@@ -103,18 +111,27 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
            static_cast<int>(running.size()) < max_jobs) {
       start(order[next++]);
     }
+    // Retries: once every run has started and the last one's set-up is
+    // over (the runs left are mid-script, mostly asleep), one at a time.
+    const bool settled = Clock::now() - last_start >= kSettle;
     if (!stopping && next == order.size() && !retries.empty() && !retrying() &&
         static_cast<int>(running.size()) < max_jobs) {
-      const size_t job = retries.front();
-      retries.pop_front();
-      start(job);
+      if (settled) {
+        const size_t job = retries.front();
+        retries.pop_front();
+        start(job);
+      } else {
+        retry_wake = last_start + kSettle;
+      }
     }
-    if (running.empty()) break;
+    if (running.empty() && (retries.empty() || stopping)) break;
 
     // One poll over the stop signal, every pidfd and every pipe.
     std::vector<pollfd> fds;
     fds.push_back({stop_fd, POLLIN, 0});
     Clock::time_point wake = next_tick;
+    wake = std::min(wake, retry_wake);
+    retry_wake = Clock::time_point::max();
     for (const RunProcess& child : running) {
       fds.push_back({child.pid_fd, POLLIN, 0});
       fds.push_back({child.output_fd, POLLIN, 0});  // -1: ignored

@@ -413,6 +413,7 @@ TEST_F(RetryTest, RetriesWaitForEveryFirstRunAndGoOneAtATime) {
   class Overlap : public RetryRecorder {
    public:
     void Starting(size_t job) override {
+      times.push_back(std::chrono::steady_clock::now());
       if (++starts[job] == 2) {
         if (retry_running) overlapped = true;
         retry_running = true;
@@ -424,6 +425,7 @@ TEST_F(RetryTest, RetriesWaitForEveryFirstRunAndGoOneAtATime) {
       Recorder::Finished(job, result);
     }
     std::map<size_t, int> starts;
+    std::vector<std::chrono::steady_clock::time_point> times;
     bool retry_running = false, overlapped = false;
   } recorder;
   const SuiteOutcome outcome = RunJobs(
@@ -447,6 +449,9 @@ TEST_F(RetryTest, RetriesWaitForEveryFirstRunAndGoOneAtATime) {
             std::set<size_t>(recorder.started.begin() + 4,
                              recorder.started.end()));
   EXPECT_FALSE(recorder.overlapped);
+  // The first retry waited for the last first run's set-up (half a second).
+  EXPECT_GE(recorder.times[4] - recorder.times[3],
+            std::chrono::milliseconds(450));
 }
 
 TEST_F(RetryTest, NoRetryWithoutTimingRetries) {

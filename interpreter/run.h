@@ -15,7 +15,8 @@ struct Failure {
   grammar::Location loc;  // line 0: not tied to a line (e.g. the pcap file)
   std::string message;    // may span lines: expected vs actual
   // The event was right but early or late (or never came by its time's
-  // end): what a busy machine, rather than the stack, can cause.
+  // end), or a %{ }% assertion on TCP_INFO as it was at that time failed:
+  // what a busy machine, rather than the stack, can cause.
   bool timing = false;
 };
 

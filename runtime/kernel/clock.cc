@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <system_error>
 
 namespace synack::kernel {
 
@@ -37,11 +38,17 @@ interpreter::Duration RealClock::RealtimeOffset() {
 
 void RealClock::StartMeasuringTick() {
   if (pending_.valid() || measured_) return;
-  pending_ = std::async(std::launch::async, [] {
+  auto measure = [] {
     Measurement measurement;
     measurement.grid = MeasureTickGrid(&measurement.error);
     return measurement;
-  });
+  };
+  try {
+    pending_ = std::async(std::launch::async, measure);
+  } catch (const std::system_error&) {
+    // No thread to spare: measured when asked for, on the caller's.
+    pending_ = std::async(std::launch::deferred, measure);
+  }
 }
 
 const std::optional<TickGrid>& RealClock::tick(std::string* why_unknown) {
