@@ -122,8 +122,7 @@ Suites (directories are searched for *.pkt files, recursively):
   --filter=REGEX     only the scripts whose path matches REGEX (RE2
                      syntax, anywhere in the path)
   --timing-retries=N a run on the kernel that fails on timing alone (an
-                     event early or late, or a %{ }% assertion on TCP_INFO
-                     as it was at its time; nothing else wrong) runs again,
+                     event early or late, nothing else wrong) runs again,
                      up to N times, alone: after all runs have started and
                      set up, one at a time. Its verdict is the last run's;
                      the summary

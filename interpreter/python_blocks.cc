@@ -331,7 +331,6 @@ CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
   if (index < blocks.size()) verdict.loc = blocks[index].loc;
   verdict.loc.line += line > 0 ? line - 1 : 0;
   if (kind == "AssertionError") {
-    verdict.assertion = true;
     verdict.message = "assertion failed: " + source;
     if (!message.empty()) verdict.message += "\nAssertionError: " + message;
   } else if (kind == "SyntaxError") {

@@ -35,9 +35,6 @@ struct CodeVerdict {
   bool ok = true;
   grammar::Location loc;  // the failing line
   std::string message;
-  // An assertion failed: a check of TCP_INFO as it was at the block's time,
-  // which a busy machine can shift as much as a packet's (Failure::timing).
-  bool assertion = false;
 };
 
 // Runs every block in order in one `python` process. Each block first gets

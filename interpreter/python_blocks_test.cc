@@ -102,7 +102,6 @@ TEST(RunCodeBlocksTest, AssertionFailureNamesTheLineAndMessage) {
   EXPECT_EQ(verdict.message,
             "assertion failed: assert tcpi_snd_cwnd == 10, 'cwnd=%d' % "
             "tcpi_snd_cwnd\nAssertionError: cwnd=12");
-  EXPECT_TRUE(verdict.assertion);
 }
 
 TEST(RunCodeBlocksTest, OutputIsShownWithAFailure) {
@@ -124,7 +123,6 @@ TEST(RunCodeBlocksTest, MissingTcpInfoIsExplained) {
             "in: assert tcpi_state == 1\n"
             "(tcpi_* names exist only while a socket from socket() or "
             "accept() is open)");
-  EXPECT_FALSE(verdict.assertion);  // not a check of the state: an error
 }
 
 TEST(RunCodeBlocksTest, SyntaxErrors) {

@@ -231,9 +231,7 @@ RunReport Runner::Run() {
   if (ok && !snapshots_.empty()) {
     CodeVerdict verdict =
         RunCodeBlocks(snapshots_, "python3", config_.block_server_fd);
-    if (!verdict.ok) {
-      Fail(verdict.loc, verdict.message, Kind::kOther, verdict.assertion);
-    }
+    if (!verdict.ok) Fail(verdict.loc, verdict.message, Kind::kOther);
   }
   AbandonStuckCalls();
   if (pcap_) pcap_->Flush();

@@ -4,9 +4,10 @@ verdicts with BASELINE.md (what packetdrill itself gets on this kind of
 machine).
 
 All the variants asked for run in one `synack run`, several scripts at once
-(synack's -j), with the verdicts read back from its JUnit report. A script
-that BASELINE.md marks OK and fails is run once more, alone (a timing miss
-on a busy machine); it fails the suite only when it fails twice in a row.
+(synack's -j), with the verdicts read back from its JUnit report; synack
+itself runs a run that failed on timing again, alone (--timing-retries). A
+script that BASELINE.md marks OK and still fails is run once more, alone, in
+a `synack run` of its own; it fails the suite only when that fails too.
 Retries are counted and reported. Scripts that packetdrill fails are
 reported when synack passes them, but do not fail the suite.
 """
