@@ -110,9 +110,12 @@ void Progress::Finished(const std::string& label, const RunResult& result,
 
 void Progress::Retrying(const std::string& label, const RunResult& failed) {
   if (running_ > 0) --running_;
-  // On a terminal the verdict that counts comes later; in a log, say why
-  // the run comes back.
-  if (terminal_ || single_) return Draw();
+  // On a terminal only the verdict that counts shows, later; in a log, a
+  // line says why the run comes back.
+  if (terminal_ || single_) {
+    Draw();
+    return;
+  }
   Clear();
   out_ << "again " << label << ": " << FirstErrorLine(failed)
        << " (timing: runs again alone)\n";
