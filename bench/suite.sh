@@ -16,24 +16,7 @@ runs=${RUNS:-5}
 jobs_list=${JOBS:-1 2 4 8 16}
 sweep=0
 [ "${1:-}" = --sweep ] && sweep=1
-if [ "$(id -u)" -ne 0 ]; then
-  echo "bench/suite.sh: needs root (the kernel backend)" >&2
-  exit 1
-fi
-if [ -z "${SYNACK:-}" ]; then
-  cmake --build build --target synack >/dev/null
-fi
-
-# A runnable copy of the corpus (its symlinks restored), removed at the end.
-set -- $(python3 -c "
-import sys
-sys.path.insert(0, 'tests')
-import corpus
-root, tcp = corpus.prepare_corpus('../shared/corpus/packetdrill/tcp')
-print(root, tcp)")
-copy=$1 corpus=$2
-out=$(mktemp -d)
-trap 'rm -rf "$copy" "$out"' EXIT
+. bench/corpus_setup.sh
 
 # verdicts NAME: one line per JUnit file of NAME: its pass count, then
 # whether all of them hold the same verdict for every run.

@@ -23,24 +23,7 @@ sack/sack-shift-sacked-7-5-6-8-9-fack.pkt
 shutdown/shutdown-rdwr-send-queue-ack-close.pkt
 tcp_info/tcp-info-sndbuf-limited.pkt
 eor/no-coalesce-retrans.pkt"}
-if [ "$(id -u)" -ne 0 ]; then
-  echo "bench/tick_phase.sh: needs root (the kernel backend)" >&2
-  exit 1
-fi
-if [ -z "${SYNACK:-}" ]; then
-  cmake --build build --target synack >/dev/null
-fi
-
-# A runnable copy of the corpus (its symlinks restored), removed at the end.
-set -- $(python3 -c "
-import sys
-sys.path.insert(0, 'tests')
-import corpus
-root, tcp = corpus.prepare_corpus('../shared/corpus/packetdrill/tcp')
-print(root, tcp)")
-copy=$1 corpus=$2
-out=$(mktemp -d)
-trap 'rm -rf "$copy" "$out"' EXIT
+. bench/corpus_setup.sh
 
 echo "passes of $repeat runs alone (ipv4), by --tick-phase:"
 printf '%-50s' "script"

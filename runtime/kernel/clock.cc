@@ -10,11 +10,14 @@
 
 namespace synack::kernel {
 
-interpreter::Instant RealClock::Now() {
+int64_t MonotonicNanos() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return interpreter::Instant{std::chrono::seconds(ts.tv_sec) +
-                              std::chrono::nanoseconds(ts.tv_nsec)};
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
+interpreter::Instant RealClock::Now() {
+  return interpreter::Instant{interpreter::Duration(MonotonicNanos())};
 }
 
 void RealClock::WaitUntil(interpreter::Instant deadline) {

@@ -1,6 +1,7 @@
 // RealClock: the kernel backend's clock, CLOCK_MONOTONIC.
 #pragma once
 
+#include <cstdint>
 #include <future>
 #include <optional>
 #include <string>
@@ -9,6 +10,9 @@
 #include "runtime/kernel/tick.h"
 
 namespace synack::kernel {
+
+// CLOCK_MONOTONIC now, in nanoseconds: RealClock's time.
+int64_t MonotonicNanos();
 
 class RealClock final : public interpreter::Clock {
  public:

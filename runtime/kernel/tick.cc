@@ -3,14 +3,15 @@
 
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+
+#include "runtime/kernel/clock.h"
+#include "runtime/kernel/unique_fd.h"
 
 namespace synack::kernel {
 namespace {
@@ -21,12 +22,6 @@ constexpr int kHzValues[] = {100, 250, 300, 1000};
 int64_t FloorDiv(int64_t a, int64_t b) {
   const int64_t q = a / b;
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-int64_t MonotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
 
 }  // namespace
@@ -89,17 +84,16 @@ std::optional<TickGrid> TickGridFromWakeups(const int64_t* wakeups, int count,
 namespace {
 
 std::optional<TickGrid> MeasureOnce(std::string* error) {
-  const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
+  const UniqueFd fd(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
     *error = std::string("socket: ") + std::strerror(errno);
     return std::nullopt;
   }
   // The kernel rounds a timeout up to whole jiffies: 1 µs is one jiffy.
   const timeval one_usec{0, 1};
-  if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &one_usec, sizeof one_usec) !=
-      0) {
+  if (setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &one_usec,
+                 sizeof one_usec) != 0) {
     *error = std::string("SO_RCVTIMEO: ") + std::strerror(errno);
-    close(fd);
     return std::nullopt;
   }
   // The first wait ends on some tick; the next ones from tick to tick.
@@ -109,14 +103,12 @@ std::optional<TickGrid> MeasureOnce(std::string* error) {
     char byte;
     // Nothing is ever sent: only the timeout (EAGAIN) ends the wait on a
     // tick. A signal ends it anywhere.
-    if (recv(fd, &byte, 1, 0) >= 0 || errno != EAGAIN) {
+    if (recv(fd.get(), &byte, 1, 0) >= 0 || errno != EAGAIN) {
       *error = std::string("recv: ") + std::strerror(errno);
-      close(fd);
       return std::nullopt;
     }
-    wakeups[i] = MonotonicNs();
+    wakeups[i] = MonotonicNanos();
   }
-  close(fd);
   return TickGridFromWakeups(wakeups, kWakeups, error);
 }
 

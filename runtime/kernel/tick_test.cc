@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "runtime/kernel/clock.h"
@@ -14,12 +13,6 @@ namespace synack::kernel {
 namespace {
 
 constexpr int64_t kMs = 1000000;
-
-int64_t MonotonicNs() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
-}
 
 TEST(TickGridTest, NextAtIsTheFirstPhasePointAtOrAfter) {
   const TickGrid grid{4 * kMs, 1000 * kMs + 300};
@@ -84,7 +77,7 @@ TEST(TickGridTest, MeasuredGridPredictsJiffyTimers) {
   for (int i = 0; i < kTries; ++i) {
     char byte;
     EXPECT_LT(recv(fd, &byte, 1, 0), 0);
-    const int64_t woke = MonotonicNs();
+    const int64_t woke = MonotonicNanos();
     // How far from the nearest grid point, either side: the grid's origin
     // is itself a wake-up, a little after its tick.
     int64_t off = (woke - grid->origin_ns) % grid->period_ns;

@@ -1,0 +1,21 @@
+# Sourced by the benchmarks on packetdrill's corpus (suite.sh,
+# tick_phase.sh), from the checkout's root: checks for root (the kernel
+# backend), builds synack unless $SYNACK names a binary, and sets $corpus to
+# a runnable copy of the corpus's tcp/ directory (its symlinks restored) and
+# $out to a scratch directory, both removed on exit.
+if [ "$(id -u)" -ne 0 ]; then
+  echo "$0: needs root (the kernel backend)" >&2
+  exit 1
+fi
+if [ -z "${SYNACK:-}" ]; then
+  cmake --build build --target synack >/dev/null
+fi
+set -- $(python3 -c "
+import sys
+sys.path.insert(0, 'tests')
+import corpus
+root, tcp = corpus.prepare_corpus('../shared/corpus/packetdrill/tcp')
+print(root, tcp)")
+copy=$1 corpus=$2
+out=$(mktemp -d)
+trap 'rm -rf "$copy" "$out"' EXIT
