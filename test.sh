@@ -9,7 +9,9 @@ cd "$(dirname "$0")"
 tools/install-deps
 jobs=$(nproc)
 
-cmake -S . -B build -G Ninja -DSYNACK_WERROR=ON >/dev/null
+# The build type explicit too: run.sh shares build/ with a Release build.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSYNACK_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 SYNACK_REQUIRE_ROOT_TESTS=1 ctest --test-dir build --output-on-failure -j "$jobs"
 
