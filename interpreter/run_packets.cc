@@ -1,5 +1,7 @@
 // Packet events: injecting inbound packets at their time, awaiting and
 // matching outbound ones, and the --pcap capture of both.
+#include <algorithm>
+
 #include "grammar/printer.h"
 #include "interpreter/runner.h"
 #include "interpreter/segments.h"
@@ -119,6 +121,11 @@ bool Runner::AwaitPacket(const grammar::Event& event,
                          const ExpectedTime& expected, int64_t tolerance) {
   // Wait past the window by one more tolerance, so a packet that is a
   // little late gets a timing error with its time rather than a timeout.
+  // When the run reached this line: a packet the stack sent earlier (while
+  // the calls before the line ran) counts, for the times after it, as seen
+  // now, as with packetdrill, whose next relative time counts from when it
+  // moved on from the packet.
+  const int64_t reached = ScriptTime(clock_.Now());
   const Instant deadline =
       expected.any ? clock_.Now() + Micros(kAnyTimeWaitUsecs)
                    : AtScriptTime(expected.end_us + 2 * tolerance);
@@ -185,7 +192,7 @@ bool Runner::AwaitPacket(const grammar::Event& event,
                       FormatSeconds(actual) + " sec" + joined_note,
                   Kind::kPacket);
     }
-    timeline_.Advance(actual);
+    timeline_.Advance(std::max(actual, reached));
     std::string timing =
         CheckTiming("outbound packet", expected, tolerance, actual);
     if (!timing.empty()) {

@@ -482,6 +482,30 @@ TEST_F(HandshakeTest, RelativeTimesFollowTheActualOutboundTime) {
   EXPECT_EQ(backend_.injected_at[1], At(0.113));
 }
 
+TEST_F(HandshakeTest, RelativeTimesAfterAPacketSentBeforeItsLineCountFromTheLine) {
+  AnswerSynAfter(0.001);  // sent at 0.101, while the call below runs
+  // A call that takes 2 ms: the run reaches the `> S.` line at 0.102.
+  ON_CALL(backend_.calls, Setsockopt(_, SOL_SOCKET, SO_REUSEADDR, _, 4))
+      .WillByDefault(Invoke([this](int, int, int, const void*, socklen_t) {
+        backend_.fake_clock.WaitUntil(backend_.fake_clock.Now() +
+                                      Micros(2000));
+        return Ok();
+      }));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 bind(3, ..., ...) = 0\n"
+      "+0 listen(3, 1) = 0\n"
+      "+0.1 < S 0:0(0) win 32792 <mss 1000,nop,wscale 7>\n"
+      "+0 setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0\n"
+      "+0 > S. 0:0(0) ack 1 <mss 1460,nop,wscale 8>\n"
+      "+.01 < . 1:1(0) ack 1 win 257\n");
+  EXPECT_TRUE(report.passed) << Errors(report);
+  ASSERT_EQ(backend_.injected_at.size(), 2u);
+  // As with packetdrill: 0.01 after the run saw the SYN-ACK (0.102, when
+  // the call returned), not after it left (0.101).
+  EXPECT_EQ(backend_.injected_at[1], At(0.112));
+}
+
 // A client connection from port 40000, and the packets of its stack.
 class ClientTest : public RunTest {
  protected:

@@ -43,9 +43,12 @@ class Timeline {
   int64_t Tolerance(const ExpectedTime& expected, int64_t tolerance_usecs,
                     double tolerance_percent) const;
 
-  // Records when the event just run happened: for a packet, when it went
-  // in or out; for a call that returned at once or a command, when it
-  // finished; for a blocking call, when it started.
+  // Records when the event just run happened: for an inbound packet, when
+  // it went in; for an outbound one, when it went out or, if it left
+  // before the run reached its line (sent by the calls before it), when
+  // the run reached the line, as packetdrill counts from when it moved on;
+  // for a call that returned at once or a command, when it finished; for
+  // a blocking call, when it started.
   void Advance(int64_t actual_us) { base_us_ = actual_us; }
 
   int64_t base_us() const { return base_us_; }
