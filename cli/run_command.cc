@@ -487,15 +487,16 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
     int& differing_;
   } observer(jobs, progress, differing);
 
-  // Stack runs take milliseconds, python3's start-up a tenth of a second:
-  // their %{ }% blocks go to one python3 started here, which forks for
-  // each run. Kernel runs start their own, in their own namespaces, so a
-  // block sees the run's network (/proc/net, `ss`) and not synack's.
+  // python3's start-up costs a tenth of a second of CPU (more through a
+  // shim such as pyenv's): stack runs take milliseconds, and on the kernel
+  // the CPU it takes makes the runs beside it late. %{ }% blocks go to one
+  // python3 started here, which forks for each run; its worker enters the
+  // run's network namespace, so that a block sees the run's network
+  // (/proc/net, `ss`) and not synack's.
   std::unique_ptr<interpreter::BlockServer> block_server;
   for (size_t i = 0; i < jobs.size(); ++i) {
     Job& job = jobs[i];
-    if (job.kind != BackendKind::kStack || suite_jobs[i].decided ||
-        !HasCodeBlocks(job.loaded->script)) {
+    if (suite_jobs[i].decided || !HasCodeBlocks(job.loaded->script)) {
       continue;
     }
     if (!block_server) {

@@ -19,6 +19,10 @@ namespace {
 
 constexpr int kRequestFd = 3;  // the server's end, as the server sees it
 
+// A worker's exit status when it cannot enter the run's network namespace
+// (setns needs CAP_SYS_ADMIN): the run then starts python3 itself.
+constexpr int kNoNamespaceStatus = 121;
+
 // Reads `fd` to its end: from its start with pread() (`positional`, for a
 // file another process wrote), else with read().
 std::string ReadAll(int fd, bool positional) {
@@ -46,8 +50,10 @@ import json, textwrap
 
 driver = compile(sys.argv[1], '<string>', 'exec')
 requests = socket.socket(fileno=3)
-libc = ctypes.CDLL(None)
+libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_PDEATHSIG = 1
+CLONE_NEWNET = 0x40000000
+NO_NAMESPACE = 121  # kNoNamespaceStatus in block_server.cc
 # ^C reaches the whole process group; synack decides what it stops.
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 wake_read, wake_write = os.pipe()
@@ -66,8 +72,9 @@ def exit_code(e):
     print(e.code, file=sys.stderr)
     return 1
 
-def work(reply, output, request):
-    # A fork of the server that runs the driver as `python3 -c` would.
+def work(reply, output, netns, request):
+    # A fork of the server that runs the driver as `python3 -c` would, in
+    # the run's network namespace.
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != server:
         os._exit(1)  # the server died before the prctl
@@ -78,6 +85,11 @@ def work(reply, output, request):
         sock.close()
     os.close(wake_read)
     os.close(wake_write)
+    if netns is not None:
+        if (os.fstat(netns).st_ino != os.stat('/proc/self/ns/net').st_ino
+                and libc.setns(netns, CLONE_NEWNET) != 0):
+            os._exit(NO_NAMESPACE)
+        os.close(netns)
     os.dup2(output, 1)
     os.dup2(output, 2)
     os.close(output)
@@ -127,17 +139,19 @@ while True:
             reply.close()
             workers[pid] = None
     if requests in ready:
-        request, fds, _, _ = socket.recv_fds(requests, 65536, 2)
+        request, fds, _, _ = socket.recv_fds(requests, 65536, 3)
         if not request and not fds:
             sys.exit(0)  # every run and synack closed their ends
-        if len(fds) != 2:
+        if len(fds) not in (2, 3):
             for fd in fds:
                 os.close(fd)
             continue
+        netns = fds[2] if len(fds) == 3 else None
         pid = os.fork()
         if pid == 0:
-            work(socket.socket(fileno=fds[0]), fds[1], request)
-        os.close(fds[1])
+            work(socket.socket(fileno=fds[0]), fds[1], netns, request)
+        for fd in fds[1:]:
+            os.close(fd)
         workers[pid] = socket.socket(fileno=fds[0])
 )PY";
 }
@@ -203,31 +217,38 @@ std::optional<ProcessResult> RunOnBlockServer(
     return std::nullopt;
   }
 
-  // One datagram: the request, then the reply socket and output file.
+  // The run's network namespace: a block reads /proc/net, runs `ss`, as in
+  // the run. Without it (no /proc), the server's own.
+  const int netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+  // One datagram: the request, then the reply socket, the output file and
+  // the namespace.
+  const int passed[3] = {reply[1], output, netns};
+  const size_t passing = netns >= 0 ? 3 : 2;
   iovec data{request.data(), request.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
   msghdr message{};
   message.msg_iov = &data;
   message.msg_iovlen = 1;
   message.msg_control = control;
-  message.msg_controllen = sizeof control;
+  message.msg_controllen = CMSG_SPACE(passing * sizeof(int));
   cmsghdr* header = CMSG_FIRSTHDR(&message);
   header->cmsg_level = SOL_SOCKET;
   header->cmsg_type = SCM_RIGHTS;
-  header->cmsg_len = CMSG_LEN(2 * sizeof(int));
-  const int passed[2] = {reply[1], output};
-  std::memcpy(CMSG_DATA(header), passed, sizeof passed);
+  header->cmsg_len = CMSG_LEN(passing * sizeof(int));
+  std::memcpy(CMSG_DATA(header), passed, passing * sizeof(int));
   ssize_t sent;
   do {
     sent = sendmsg(server_fd, &message, MSG_NOSIGNAL);
   } while (sent < 0 && errno == EINTR);
   close(reply[1]);
+  if (netns >= 0) close(netns);
 
   // The exit status, once the worker has ended; nothing if the server died.
   const std::string status = sent < 0 ? "" : ReadAll(reply[0], false);
   close(reply[0]);
   std::optional<ProcessResult> result;
-  if (!status.empty()) {
+  if (!status.empty() && std::atoi(status.c_str()) != kNoNamespaceStatus) {
     result.emplace();
     result->exit_status = std::atoi(status.c_str());
     result->output = ReadAll(output, true);

@@ -6,9 +6,10 @@
 // Runs reach the server through a descriptor they inherit (they are forks
 // of synack), which needs no file name and works from any namespace. Each
 // request is one datagram on it: the run's directory and its driver
-// arguments, a socket for the reply and a file for the output. The server
-// forks a worker that runs the driver as `python3 -c` would, waits for it,
-// and answers with its exit status.
+// arguments, a socket for the reply, a file for the output and the run's
+// network namespace. The server forks a worker that enters the namespace
+// and runs the driver there as `python3 -c` would, waits for it, and
+// answers with its exit status.
 #pragma once
 
 #include <sys/types.h>
@@ -46,8 +47,9 @@ class BlockServer {
 
 // Runs the server's driver with `args` in the current directory, as
 // `python3 -c <driver> args...` would: its exit status and output. Nullopt
-// when the server cannot be reached or died before it answered; the caller
-// then starts python3 itself.
+// when the server cannot be reached, died before it answered or could not
+// enter the caller's network namespace; the caller then starts python3
+// itself.
 std::optional<ProcessResult> RunOnBlockServer(
     int server_fd, const std::vector<std::string>& args);
 

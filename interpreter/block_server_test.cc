@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <string>
+
 #include "interpreter/python_blocks.h"
 #include "interpreter/testing/code_blocks.h"
+#include "runtime/kernel/test_helpers.h"
 
 namespace synack::interpreter {
 namespace {
@@ -70,6 +75,31 @@ TEST(BlockServerTest, AWorkerOfTheServerRunsTheBlocks) {
   EXPECT_TRUE(RunCodeBlocks({Block(1, parent)}, "python3", server->client_fd())
                   .ok);
   EXPECT_FALSE(RunCodeBlocks({Block(1, parent)}).ok);
+}
+
+TEST(BlockServerTest, ABlockRunsInTheNetworkNamespaceOfItsRun) {
+  SYNACK_REQUIRE_ROOT();
+  std::unique_ptr<BlockServer> server =
+      BlockServer::Start("python3", PythonDriver());
+  ASSERT_TRUE(server);
+  // A run in a namespace of its own, as on the kernel.
+  const std::string error = kernel::test::RunInChild([&]() -> std::string {
+    struct stat outside {};
+    struct stat inside {};
+    if (stat("/proc/self/ns/net", &outside) != 0) return "no /proc";
+    if (unshare(CLONE_NEWNET) != 0) return "unshare failed";
+    if (stat("/proc/self/ns/net", &inside) != 0) return "no /proc";
+    if (inside.st_ino == outside.st_ino) return "the namespace is the same";
+    const std::string block =
+        " import os; inode = os.stat('/proc/self/ns/net').st_ino; "
+        "assert inode == " + std::to_string(inside.st_ino) +
+        ", inode; assert os.getppid() == " + std::to_string(server->pid()) +
+        " ";
+    const CodeVerdict verdict =
+        RunCodeBlocks({Block(1, block)}, "python3", server->client_fd());
+    return verdict.ok ? "" : verdict.message;
+  });
+  EXPECT_EQ(error, "");
 }
 
 TEST(BlockServerTest, WithoutAServerRunsStartTheirOwnPython) {
