@@ -114,10 +114,12 @@ synack's own options:
 
 Suites (directories are searched for *.pkt files, recursively):
   -j N, --jobs=N     runs at once (default: 8 per processor on the
-                     kernel, one per processor on the own stack). A run's
-                     timing runs at real-time priority and its commands
-                     at normal priority, so that another run's set-up
-                     (its init command) cannot make it late
+                     kernel, one per processor on the own stack). A
+                     script runs at real-time priority from its time 0,
+                     its commands at normal priority, and its set-up
+                     before that (namespace, TUN device, init command) at
+                     idle priority, so that one run's set-up cannot make
+                     another, or its commands, late
   --no-realtime      run everything at normal priority
   --filter=REGEX     only the scripts whose path matches REGEX (RE2
                      syntax, anywhere in the path)

@@ -4,8 +4,6 @@
 #include "cli/run_process.h"
 
 #include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -17,6 +15,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+
+#include "runtime/kernel/realtime.h"
 
 namespace synack::cli {
 
@@ -86,28 +86,10 @@ pid_t ForkWithPid(pid_t pid) {
   // handler do not reach) has it. The kernel backend resets the commands it
   // starts to the default.
   signal(SIGPIPE, SIG_IGN);
-  if (realtime) {
-    sched_param param{};
-    param.sched_priority = kRealtimePriority;
-    // Without the privilege the run goes on at normal priority (and its
-    // threads must not ask for more: their creation would fail).
-    if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) != 0) {
-      realtime = false;
-    }
-  }
-  if (realtime) {
-    // The reset on fork applies to threads too; the threads the run starts
-    // (its blocking calls) get the priority back explicitly, as they start.
-    sched_param param{};
-    param.sched_priority = kRealtimePriority;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
-    pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
-    pthread_attr_setschedparam(&attr, &param);
-    pthread_setattr_default_np(&attr);
-    pthread_attr_destroy(&attr);
-  }
+  // The set-up at SCHED_IDLE, the script from its time 0 at SCHED_FIFO
+  // (RealClock::ScriptStart). Without the privilege the run goes on at
+  // normal priority throughout.
+  if (realtime) kernel::DeferRealtime(kRealtimePriority);
   const int status = child_main(job);
   std::fflush(nullptr);
   _exit(status);

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <system_error>
 
+#include "runtime/kernel/realtime.h"
+
 namespace synack::kernel {
 
 int64_t MonotonicNanos() {
@@ -65,6 +67,8 @@ const std::optional<TickGrid>& RealClock::tick(std::string* why_unknown) {
 
 interpreter::Instant RealClock::ScriptStart(interpreter::Instant earliest,
                                             double tick_phase) {
+  // The script's time starts: from now on, its real-time priority.
+  EnterDeferredRealtime();
   if (tick_phase < 0) return earliest;
   const std::optional<TickGrid>& grid = tick();
   // The measurement may have outlasted the init command.

@@ -1,34 +1,49 @@
-// PrepareForRealTime: sched_setscheduler and mlockall.
+// DeferRealtime and EnterDeferredRealtime: sched_setscheduler, and the
+// default attributes of later threads.
 #include "runtime/kernel/realtime.h"
 
+#include <pthread.h>
 #include <sched.h>
-#include <sys/mman.h>
-
-#include <cerrno>
-#include <cstring>
 
 namespace synack::kernel {
 
-std::string PrepareForRealTime() {
-  std::string problems;
-  auto failed = [&](const char* what) {
-    if (!problems.empty()) problems += "; ";
-    problems += std::string(what) + ": " + std::strerror(errno);
-  };
+namespace {
+
+// The priority EnterDeferredRealtime takes; 0 when there is none to take.
+int deferred_priority = 0;
+
+}  // namespace
+
+bool DeferRealtime(int priority) {
   sched_param param{};
-  param.sched_priority = sched_get_priority_min(SCHED_RR);
-  if (sched_setscheduler(0, SCHED_RR, &param) != 0) {
-    failed("sched_setscheduler(SCHED_RR)");
+  param.sched_priority = priority;
+  if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param) != 0) {
+    return false;
   }
-  // Two calls: MCL_ONFAULT would apply to the current mappings too, and
-  // those should be faulted in now, not while a script runs. A call with
-  // MCL_FUTURE alone leaves the current mappings' locks as they are.
-  if (mlockall(MCL_CURRENT) != 0) {
-    failed("mlockall(MCL_CURRENT)");
-  } else if (mlockall(MCL_FUTURE | MCL_ONFAULT) != 0) {
-    failed("mlockall(MCL_FUTURE | MCL_ONFAULT)");
+  sched_param idle{};
+  if (sched_setscheduler(0, SCHED_IDLE, &idle) != 0) {
+    // Cannot happen (any thread may lower itself); real time at once then.
+    return true;
   }
-  return problems;
+  deferred_priority = priority;
+  // Threads keep their own policy: the ones started from now on (the tick
+  // measurement during the init command, blocking calls) start at SCHED_FIFO.
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+  pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+  pthread_attr_setschedparam(&attr, &param);
+  pthread_setattr_default_np(&attr);
+  pthread_attr_destroy(&attr);
+  return true;
+}
+
+void EnterDeferredRealtime() {
+  if (deferred_priority == 0) return;
+  sched_param param{};
+  param.sched_priority = deferred_priority;
+  sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param);
+  deferred_priority = 0;
 }
 
 }  // namespace synack::kernel

@@ -1,22 +1,29 @@
-// PrepareForRealTime: real-time scheduling and locked memory for the process
-// that runs a script, as packetdrill takes them, so that under load the
-// interpreter and the calls it makes run when the script's times say.
+// Real-time scheduling for a run's process, from its script's time 0.
+//
+// A script on the kernel runs at SCHED_FIFO, so that under load its
+// interpreter and the calls it makes run when the script's times say
+// (packetdrill takes SCHED_RR for the same reason). The run's set-up before
+// time 0 (its namespace, TUN device and init command) has no times to keep:
+// it runs at SCHED_IDLE, so that it takes no processor from the scripts of
+// the runs beside it nor from the commands those run mid-script. (A `tc` in
+// cubic-rack-reo-timeout-retrans-failed-incoming-data.pkt took 15 to 35 ms
+// instead of 4 while other runs set up at real-time priority, and the
+// script failed.)
 #pragma once
-
-#include <string>
 
 namespace synack::kernel {
 
-// Puts the calling thread in SCHED_RR at the lowest real-time priority
-// (above every normal task, below the kernel's own real-time threads), which
-// threads and commands it starts later inherit; and locks the process's
-// memory: what is mapped now, faulted in at once, and what gets mapped
-// later, as it is first touched (MCL_ONFAULT: a thread's 8 MB stack is not
-// faulted in whole when the thread starts). Needs root (CAP_SYS_NICE and
-// CAP_IPC_LOCK). Tries both; returns what failed, empty on success.
-// Call it once in a run's own process, e.g. right after
-// KernelBackend::Create; the kernel's throttling of real-time tasks (95% of
-// each second by default) keeps a runaway one from taking a core whole.
-std::string PrepareForRealTime();
+// Called first in a run's own process, before its set-up. Checks the
+// privilege (CAP_SYS_NICE) by taking SCHED_FIFO at `priority`, then waits
+// at SCHED_IDLE, which the commands started from now on (the init command)
+// inherit; threads started from now on take SCHED_FIFO at `priority`. False,
+// and nothing changed, without the privilege.
+bool DeferRealtime(int priority);
+
+// At the script's time 0 (RealClock::ScriptStart): the calling thread takes
+// the SCHED_FIFO of DeferRealtime, with SCHED_RESET_ON_FORK so that the
+// commands it starts from now on run at normal priority. Does nothing
+// without DeferRealtime, and once done.
+void EnterDeferredRealtime();
 
 }  // namespace synack::kernel

@@ -1,59 +1,78 @@
-// PrepareForRealTime: the policy (inherited by later threads) and the locks.
+// DeferRealtime and EnterDeferredRealtime: the policies of the thread, of
+// the threads and processes it starts, before and after time 0.
 #include "runtime/kernel/realtime.h"
 
 #include <gtest/gtest.h>
 #include <sched.h>
-#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include <fstream>
 #include <string>
 #include <thread>
 
+#include "runtime/kernel/clock.h"
 #include "runtime/kernel/test_helpers.h"
 
 namespace synack::kernel {
 namespace {
 
-// /proc/self/status's VmLck in kB, or -1.
-long LockedKb() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmLck:", 0) == 0) return std::stol(line.substr(6));
+// "main P thread P child P": the policies of the calling thread, of a
+// thread it starts and of a process it forks (SCHED_RESET_ON_FORK shown
+// as "+reset").
+std::string Policies() {
+  auto name = [](int policy) {
+    std::string text = std::to_string(policy & ~SCHED_RESET_ON_FORK);
+    return (policy & SCHED_RESET_ON_FORK) ? text + "+reset" : text;
+  };
+  int thread_policy = -1;
+  std::thread([&] { thread_policy = sched_getscheduler(0); }).join();
+  int child_policy = -1;
+  const pid_t child = fork();
+  if (child == 0) _exit(sched_getscheduler(0) & ~SCHED_RESET_ON_FORK);
+  int status = 0;
+  if (child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status)) {
+    child_policy = WEXITSTATUS(status);
   }
-  return -1;
+  return "main " + name(sched_getscheduler(0)) + " thread " +
+         name(thread_policy) + " child " + name(child_policy);
 }
 
-TEST(PrepareForRealTimeTest, RoundRobinInheritedAndMemoryLocked) {
+// SCHED_OTHER 0, SCHED_FIFO 1, SCHED_IDLE 5.
+TEST(DeferRealtimeTest, IdleUntilTimeZeroThenFifoWithNormalCommands) {
   SYNACK_REQUIRE_ROOT();
-  std::string failure = test::RunInChild([]() -> std::string {
-    if (LockedKb() != 0) return "memory locked before";
-    std::string error = PrepareForRealTime();
-    if (!error.empty()) return error;
-    std::string problems;
+  std::string result = test::RunInChild([]() -> std::string {
+    if (!DeferRealtime(10)) return "DeferRealtime failed as root";
+    // The set-up: its commands idle too, its threads already real-time.
+    std::string text = Policies() + "\n";
+    EnterDeferredRealtime();
     sched_param param{};
     sched_getparam(0, &param);
-    if (sched_getscheduler(0) != SCHED_RR || param.sched_priority != 1) {
-      problems += "policy " + std::to_string(sched_getscheduler(0)) +
-                  " priority " + std::to_string(param.sched_priority) + "\n";
-    }
-    int thread_policy = -1;
-    std::thread([&] { thread_policy = sched_getscheduler(0); }).join();
-    if (thread_policy != SCHED_RR) {
-      problems += "a later thread has policy " + std::to_string(thread_policy) + "\n";
-    }
-    // The binary and its libraries are mapped, so several MB are locked.
-    // (AddressSanitizer makes mlockall a no-op: its shadow memory is too
-    // large to lock.)
-#ifndef __SANITIZE_ADDRESS__
-    if (long kb = LockedKb(); kb < 1024) {
-      problems += "VmLck " + std::to_string(kb) + " kB\n";
-    }
-#endif
-    munlockall();
-    return problems;
+    text += Policies() + " priority " + std::to_string(param.sched_priority);
+    return text;
   });
-  EXPECT_EQ("", failure);
+  EXPECT_EQ(
+      "main 5 thread 1 child 5\n"
+      "main 1+reset thread 1 child 0 priority 10",
+      result);
+}
+
+TEST(DeferRealtimeTest, TheScriptStartEntersIt) {
+  SYNACK_REQUIRE_ROOT();
+  std::string result = test::RunInChild([]() -> std::string {
+    if (!DeferRealtime(10)) return "DeferRealtime failed as root";
+    RealClock clock;
+    clock.ScriptStart(clock.Now(), -1);
+    return std::to_string(sched_getscheduler(0) & ~SCHED_RESET_ON_FORK);
+  });
+  EXPECT_EQ("1", result);
+}
+
+TEST(DeferRealtimeTest, WithoutItNothingChanges) {
+  std::string result = test::RunInChild([]() -> std::string {
+    EnterDeferredRealtime();
+    return Policies();
+  });
+  EXPECT_EQ("main 0 thread 0 child 0", result);
 }
 
 }  // namespace
