@@ -126,11 +126,12 @@ Suites (directories are searched for *.pkt files, recursively):
   --timing-retries=N a run on the kernel that fails on timing alone (an
                      event early or late, nothing else wrong) runs again,
                      up to N times, alone: after all runs have started and
-                     set up, one at a time. Its verdict is the last run's;
-                     the summary
-                     and the reports name the runs that passed only so.
-                     Default 1 in a suite, 0 for a single run, with
-                     --repeat and on the own stack (whose clock is its own)
+                     set up, one at a time, and from the second time on
+                     once no other run is left. Its verdict is the last
+                     run's; the summary and the reports name the runs
+                     that passed only so. Default 2 in a suite, 0 for a
+                     single run, with --repeat and on the own stack (whose
+                     clock is its own)
   --repeat=N         run each script and variant N times in a row (to hunt
                      flaky scripts: the summary lists those whose verdicts
                      differ)

@@ -112,13 +112,21 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
       start(order[next++]);
     }
     // Retries: once every run has started and the last one's set-up is
-    // over (the runs left are mid-script, mostly asleep), one at a time.
+    // over (the runs left are mid-script, mostly asleep), one at a time; a
+    // run's second retry and later ones once nothing else runs at all.
     const bool settled = Clock::now() - last_start >= kSettle;
     if (!stopping && next == order.size() && !retries.empty() && !retrying() &&
         static_cast<int>(running.size()) < max_jobs) {
-      if (settled) {
-        const size_t job = retries.front();
-        retries.pop_front();
+      const auto may_start = [&](size_t job) {
+        return runs_made[job] < 2 || running.empty();
+      };
+      const auto ready_retry =
+          std::find_if(retries.begin(), retries.end(), may_start);
+      if (ready_retry == retries.end()) {
+        // Waits for the runs still going.
+      } else if (settled) {
+        const size_t job = *ready_retry;
+        retries.erase(ready_retry);
         start(job);
       } else {
         retry_wake = last_start + kSettle;

@@ -34,7 +34,8 @@ struct SuiteJob {
   // again, up to this many times, alone: once every run has started and
   // half a second has passed since the last start (the runs left are past
   // their set-up), one retry at a time, so that no other run's set-up can
-  // make it late. For runs on a real clock, whose timing a busy machine can
+  // make it late; its second retry and later ones once no other run is
+  // left at all. For runs on a real clock, whose timing a busy machine can
   // spoil. The verdict is the last run's; the first run's output is kept
   // (RunResult::first_output).
   int timing_retries = 0;

@@ -19,7 +19,7 @@ struct SuiteFlags {
   std::optional<int> shard_index;  // --shard-index=N
   std::optional<int> shard_count;  // --shard-count=N
   bool realtime = true;       // --no-realtime clears it
-  // --timing-retries=N; unset: 1 for a suite on the kernel without
+  // --timing-retries=N; unset: 2 for a suite on the kernel without
   // --repeat, else 0 (see SuiteJob::timing_retries).
   std::optional<int> timing_retries;
 };

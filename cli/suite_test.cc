@@ -455,6 +455,49 @@ TEST_F(RetryTest, RetriesWaitForEveryFirstRunAndGoOneAtATime) {
             std::chrono::milliseconds(450));
 }
 
+TEST_F(RetryTest, ASecondRetryWaitsUntilNoOtherRunIsLeft) {
+  // Job 0 fails on timing twice, then passes; job 1 runs long. The first
+  // retry goes beside job 1, the second only once job 1 has ended.
+  std::vector<SuiteJob> jobs(2);
+  jobs[0].timing_retries = 2;
+  jobs[0].estimated_usecs = 2;  // started first
+  SuiteOptions options;
+  options.jobs = 2;
+  class Times : public RetryRecorder {
+   public:
+    void Starting(size_t job) override {
+      if (job == 0) zero_starts.push_back(std::chrono::steady_clock::now());
+      Recorder::Starting(job);
+    }
+    void Finished(size_t job, const RunResult& result) override {
+      if (job == 1) one_ended = std::chrono::steady_clock::now();
+      Recorder::Finished(job, result);
+    }
+    std::vector<std::chrono::steady_clock::time_point> zero_starts;
+    std::chrono::steady_clock::time_point one_ended;
+  } recorder;
+  const SuiteOutcome outcome = RunJobs(
+      jobs, options,
+      [this](size_t job) {
+        const int run = CountRun(job);
+        std::printf("run %d\n", run);
+        std::fflush(stdout);
+        if (job == 1) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+          return 0;
+        }
+        return run < 3 ? kTimingFailureStatus : 0;
+      },
+      &recorder);
+  EXPECT_EQ(Verdict::kPass, outcome.results[0].verdict);
+  EXPECT_EQ("run 3\n", outcome.results[0].output);
+  EXPECT_EQ("run 1\n", outcome.results[0].first_output);
+  EXPECT_EQ((std::vector<size_t>{0, 0}), recorder.retried);
+  ASSERT_EQ(3u, recorder.zero_starts.size());
+  EXPECT_LT(recorder.zero_starts[1], recorder.one_ended);
+  EXPECT_GE(recorder.zero_starts[2], recorder.one_ended);
+}
+
 TEST_F(RetryTest, NoRetryWithoutTimingRetries) {
   std::vector<SuiteJob> jobs(1);
   SuiteOptions options;

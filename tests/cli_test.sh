@@ -151,8 +151,9 @@ check block-worker-gone gone "${worker:-0}"
 if [ "$(id -u)" -eq 0 ]; then
   tuns_before=$(ip -o link show type tun | wc -l)
 
-  # A run that fails on timing alone runs again, alone, after the others;
-  # its verdict is the second run's. --timing-retries=0: no second run.
+  # A run that fails on timing alone runs again, alone, after the others
+  # (twice by default); its verdict is the last run's. --timing-retries=0:
+  # no second run.
   (cd "$golden" && "$synack" run -4 -j 2 timing) >"$tmp/timing.raw" 2>&1
   check timing-retry-status test $? -eq 1
   check timing-retry-again grep -q \
@@ -163,6 +164,7 @@ if [ "$(id -u)" -eq 0 ]; then
     "$tmp/timing.raw"
   check timing-retry-summary grep -q '^1 passed, 1 failed; 2 runs' \
     "$tmp/timing.raw"
+  check timing-retry-twice test "$(grep -c '^again timing/late.pkt' "$tmp/timing.raw")" -eq 2
   (cd "$golden" && "$synack" run -4 -j 2 --timing-retries=0 timing) \
     >"$tmp/timing0.raw" 2>&1
   check timing-no-retry-status test $? -eq 1
