@@ -16,8 +16,9 @@ namespace synack::interpreter {
 
 class RunningCall {
  public:
-  // Starts `execute` on a new thread. It reads `clock` right after the call
-  // returns: that is the call's return time.
+  // Starts `execute` on a new thread and returns once the thread runs it.
+  // It reads `clock` right after the call returns: that is the call's
+  // return time.
   RunningCall(Syscalls& syscalls, Clock& clock,
               std::function<SyscallResult(Syscalls&)> execute);
   // Joins the thread unless Abandon() was called; the call must have
@@ -29,6 +30,9 @@ class RunningCall {
   // Waits up to `timeout` of real time; true when the call has returned.
   bool WaitFor(std::chrono::nanoseconds timeout);
   bool done() const;
+  // Whether the thread has begun the call (it has, once constructed, unless
+  // the machine could not run it for a second).
+  bool started() const;
 
   // Valid once done().
   SyscallResult result() const;
@@ -41,7 +45,8 @@ class RunningCall {
  private:
   struct State {
     std::mutex mutex;
-    std::condition_variable returned;
+    std::condition_variable changed;  // started or done
+    bool started = false;
     bool done = false;
     SyscallResult result;
     Instant returned_at;
