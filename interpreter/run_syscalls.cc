@@ -79,7 +79,7 @@ bool Runner::RunSyscallEvent(const grammar::Event& event,
         ToleranceUsecs(config_.tolerance_usecs, config_.tolerance_percent,
                        pending->end.start_us, timeline_.base_us());
     pending->running = std::make_unique<RunningCall>(
-        backend_.syscalls(), clock_, prepared.execute);
+        backend_.syscalls(), clock_, prepared.execute, call_cpu_.PinHere());
     pending->call = std::move(prepared);
     pending_.push_back(std::move(pending));
     timeline_.Advance(*start);
@@ -136,6 +136,7 @@ bool Runner::CheckReturnedCalls() {
     }
     std::unique_ptr<Pending> pending = std::move(*it);
     it = pending_.erase(it);
+    if (pending_.empty()) call_cpu_.Release();
     if (!CheckPending(*pending)) return false;
   }
   return true;
@@ -170,6 +171,27 @@ bool Runner::AwaitCallsDueBefore(int64_t usecs) {
   }
 }
 
+bool Runner::AwaitCallsExpectedBy(int64_t usecs) {
+  // packetdrill makes its calls one after another on one thread, so a call
+  // waits for a blocking one before it. Here they run side by side, but a
+  // call still goes after one that was to return by its time: in
+  // `+0...0.010 poll(fd 4)`, `+.01 < S.`, `+0 read(4)`, `+0 close(4)`, the
+  // poll woken by the SYN-ACK returns before the read, not after the close
+  // (where it would find fd 4 closed: POLLNVAL).
+  for (const auto& pending : pending_) {
+    if (pending->end.start_us > usecs || pending->running->done()) continue;
+    const Instant deadline =
+        AtScriptTime(pending->end.end_us + pending->tolerance_us);
+    const Instant now = clock_.Now();
+    if (deadline <= now) continue;
+    // Real time: a virtual clock's call that has not returned will not
+    // while this thread waits, so not for long.
+    pending->running->WaitFor(
+        std::min<std::chrono::nanoseconds>(deadline - now, kReturnGrace));
+  }
+  return CheckReturnedCalls();
+}
+
 void Runner::AbandonStuckCalls() {
   for (auto& pending : pending_) {
     if (pending->running->done()) continue;
@@ -188,6 +210,7 @@ void Runner::AbandonStuckCalls() {
     }
   }
   pending_.clear();
+  call_cpu_.Release();
 }
 
 }  // namespace synack::interpreter

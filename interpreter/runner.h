@@ -11,6 +11,7 @@
 
 #include "grammar/ast.h"
 #include "interpreter/backend.h"
+#include "interpreter/call_cpu.h"
 #include "interpreter/config.h"
 #include "interpreter/fd_table.h"
 #include "interpreter/flows.h"
@@ -80,6 +81,9 @@ class Runner {
   bool CheckReturnedCalls();
   // Makes sure every blocking call due to return before `usecs` did.
   bool AwaitCallsDueBefore(int64_t usecs);
+  // Before a call at `usecs`: lets each blocking call expected to return
+  // by then do so first, up to the end of its tolerance.
+  bool AwaitCallsExpectedBy(int64_t usecs);
   bool CheckPending(Pending& pending);
   // Ends blocking calls still stuck when the run is over.
   void AbandonStuckCalls();
@@ -121,6 +125,9 @@ class Runner {
   FdTable fds_;
   Flows flows_;
   std::vector<std::unique_ptr<Pending>> pending_;
+  // While calls are pending, the script's thread and theirs share a
+  // processor (call_cpu.h).
+  CallCpu call_cpu_;
   Watchdog watchdog_;
   std::vector<CodeSnapshot> snapshots_;
   std::unique_ptr<wire::PcapWriter> pcap_;

@@ -1,6 +1,8 @@
 // A system call on its own thread.
 #include "interpreter/running_call.h"
 
+#include "interpreter/call_cpu.h"
+
 namespace synack::interpreter {
 
 namespace {
@@ -12,10 +14,12 @@ constexpr std::chrono::seconds kStartLimit{1};
 }  // namespace
 
 RunningCall::RunningCall(Syscalls& syscalls, Clock& clock,
-                         std::function<SyscallResult(Syscalls&)> execute)
+                         std::function<SyscallResult(Syscalls&)> execute,
+                         int cpu)
     : state_(std::make_shared<State>()) {
   thread_ = std::thread([state = state_, &syscalls, &clock,
-                         execute = std::move(execute)] {
+                         execute = std::move(execute), cpu] {
+    PinThreadTo(cpu);
     {
       std::lock_guard<std::mutex> lock(state->mutex);
       state->started = true;

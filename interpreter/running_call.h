@@ -16,11 +16,11 @@ namespace synack::interpreter {
 
 class RunningCall {
  public:
-  // Starts `execute` on a new thread and returns once the thread runs it.
-  // It reads `clock` right after the call returns: that is the call's
-  // return time.
+  // Starts `execute` on a new thread, pinned to processor `cpu` unless it
+  // is -1 (call_cpu.h), and returns once the thread runs it. It reads
+  // `clock` right after the call returns: that is the call's return time.
   RunningCall(Syscalls& syscalls, Clock& clock,
-              std::function<SyscallResult(Syscalls&)> execute);
+              std::function<SyscallResult(Syscalls&)> execute, int cpu = -1);
   // Joins the thread unless Abandon() was called; the call must have
   // returned.
   ~RunningCall();
