@@ -60,6 +60,7 @@ bool Runner::RunSyscallEvent(const grammar::Event& event,
       event, expected, tolerance, "system call " + CallName(call),
       Kind::kSyscall);
   if (!start) return false;
+  if (!AwaitCallsExpectedBy(*start)) return false;
 
   CallEnv env = Env(tolerance);
   Evaluator eval(config_.net, fds_);

@@ -4,6 +4,9 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <mutex>
+#include <thread>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <linux/tcp.h>
@@ -278,6 +281,41 @@ TEST_F(RunTest, BlockingCallReturnsOnTime) {
       "+0...0.200 accept(3, ..., ...) = 4\n"
       "+0.3 write(4, ..., 10) = 10\n");
   EXPECT_TRUE(report.passed) << Errors(report);
+}
+
+TEST_F(RunTest, ACallWaitsForABlockingCallDueByItsTime) {
+  // The accept is let go at 0.2 but takes a few milliseconds of real time
+  // to return; the write at 0.2 goes after it, as on packetdrill's one
+  // system call thread.
+  BindsTo(8080);
+  Gate gate;
+  std::mutex mutex;
+  std::vector<std::string> order;
+  auto log = [&](const std::string& what) {
+    std::lock_guard<std::mutex> lock(mutex);
+    order.push_back(what);
+  };
+  EXPECT_CALL(backend_.calls, Accept(3, _, _))
+      .WillOnce(Invoke([&](int, sockaddr*, socklen_t*) {
+        gate.Wait();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        log("accept");
+        return Ok(9);
+      }));
+  EXPECT_CALL(backend_.calls, Write(9, _, 10))
+      .WillOnce(Invoke([&](int, const void*, size_t) {
+        log("write");
+        return Ok(10);
+      }));
+  backend_.fake_clock.Alarm(At(0.2), [&] { gate.Open(); });
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 bind(3, ..., ...) = 0\n"
+      "+0 listen(3, 1) = 0\n"
+      "+0...0.200 accept(3, ..., ...) = 4\n"
+      "+0.2 write(4, ..., 10) = 10\n");
+  EXPECT_TRUE(report.passed) << Errors(report);
+  EXPECT_EQ((std::vector<std::string>{"accept", "write"}), order);
 }
 
 TEST_F(RunTest, BlockingCallReturnsEarly) {

@@ -81,8 +81,8 @@ class Runner {
   bool CheckReturnedCalls();
   // Makes sure every blocking call due to return before `usecs` did.
   bool AwaitCallsDueBefore(int64_t usecs);
-  // Before a call at `usecs`: lets each blocking call expected to return
-  // by then do so first, up to the end of its tolerance.
+  // Before a call made at `usecs`: lets each blocking call expected to
+  // return by then do so first, up to the end of its tolerance.
   bool AwaitCallsExpectedBy(int64_t usecs);
   bool CheckPending(Pending& pending);
   // Ends blocking calls still stuck when the run is over.
