@@ -2,6 +2,11 @@
 // and the order of init, events, blocks and cleanup.
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
 #include "grammar/printer.h"
 #include "interpreter/run.h"
 #include "interpreter/runner.h"
@@ -65,9 +70,27 @@ Runner::Runner(const grammar::Script& script, Backend& backend,
       flows_(config.net),
       watchdog_(backend.syscalls(), kNonBlockingBound) {
   flows_.SetTimestampCheck(config.tcp_ts_tick_usecs, config.tolerance_usecs);
+  // The run's own nstat history, unless the user chose one.
+  if (std::getenv("NSTAT_HISTORY") == nullptr) {
+    static std::atomic<int> runs{0};
+    std::error_code error;
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path(error);
+    if (!error) {
+      nstat_history_ = (dir / ("synack-nstat-" + std::to_string(getpid()) +
+                               "-" + std::to_string(runs++)))
+                           .string();
+    }
+  }
 }
 
-Runner::~Runner() { AbandonStuckCalls(); }
+Runner::~Runner() {
+  AbandonStuckCalls();
+  if (!nstat_history_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove(nstat_history_, ignored);
+  }
+}
 
 int64_t Runner::ScriptTime(Instant instant) const {
   return ToMicros(instant - zero_);
@@ -100,11 +123,16 @@ bool Runner::Fail(grammar::Location loc, std::string message, Kind kind,
 
 bool Runner::RunCommandLine(grammar::Location loc, const std::string& what,
                             const std::string& command, bool fatal) {
-  const std::map<std::string, std::string> env = {
+  std::map<std::string, std::string> env = {
       // set_sysctls.py names its restore file after it; scripts run
       // /tmp/sysctl_restore_${PPID}.sh, and the shell's parent is us.
       {"PACKETDRILL_PID", std::to_string(getpid())},
   };
+  // nstat keeps the counters it last showed in a file per user
+  // (/tmp/.nstat.u0): runs side by side, each with its own namespace's
+  // counters, would take each other's for their own and print wrong
+  // differences (fastopen/server/icmp-before-accept.pkt's `nstat | grep`).
+  if (!nstat_history_.empty()) env["NSTAT_HISTORY"] = nstat_history_;
   CommandResult result =
       backend_.RunCommand(InDirectory(script_dir_, command), env);
   if (result.exit_status == 0) return true;

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 #include <linux/sockios.h>
@@ -712,6 +714,30 @@ TEST_F(RunTest, CommandsRunInTheScriptDirectory) {
                   "127\n/tmp/sysctl_restore_${PPID}.sh"));
   EXPECT_EQ(backend_.command_env.at("PACKETDRILL_PID"),
             std::to_string(getpid()));
+}
+
+TEST_F(RunTest, EachRunHasItsOwnNstatHistory) {
+  if (std::getenv("NSTAT_HISTORY") != nullptr) {
+    GTEST_SKIP() << "NSTAT_HISTORY set by the caller is left alone";
+  }
+  std::string first;
+  std::string second;
+  for (std::string* history : {&first, &second}) {
+    backend_.on_command = [&](const std::string&) {
+      // nstat writes its history there.
+      std::ofstream(backend_.command_env.at("NSTAT_HISTORY")) << "#kernel\n";
+      return CommandResult{};
+    };
+    RunReport report = RunScript(
+        "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+        "+0 `nstat > /dev/null`\n");
+    EXPECT_TRUE(report.passed) << Errors(report);
+    *history = backend_.command_env.at("NSTAT_HISTORY");
+    // Gone with the run.
+    EXPECT_FALSE(std::filesystem::exists(*history)) << *history;
+  }
+  EXPECT_NE(first, second);
+  EXPECT_NE(first.find("synack-nstat-"), std::string::npos) << first;
 }
 
 TEST_F(RunTest, FailingInitCommandStopsTheRunButCleanupRuns) {
