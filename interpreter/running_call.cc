@@ -50,7 +50,7 @@ RunningCall::~RunningCall() {
 bool RunningCall::WaitFor(std::chrono::nanoseconds timeout) {
   std::unique_lock<std::mutex> lock(state_->mutex);
   return state_->changed.wait_for(lock, timeout,
-                                   [this] { return state_->done; });
+                                  [this] { return state_->done; });
 }
 
 bool RunningCall::done() const {

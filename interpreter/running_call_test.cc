@@ -1,7 +1,6 @@
 #include "interpreter/running_call.h"
 
 #include <gtest/gtest.h>
-
 #include <sched.h>
 
 #include <future>
@@ -20,11 +19,10 @@ TEST(RunningCallTest, TheCallHasBegunWhenTheConstructorReturns) {
   for (int round = 0; round < 50; ++round) {
     std::promise<void> gate;
     std::shared_future<void> open = gate.get_future().share();
-    RunningCall call(backend.calls, backend.fake_clock,
-                     [open](Syscalls&) {
-                       open.wait();
-                       return SyscallResult{};
-                     });
+    RunningCall call(backend.calls, backend.fake_clock, [open](Syscalls&) {
+      open.wait();
+      return SyscallResult{};
+    });
     const bool started = call.started();
     const bool done = call.done();
     gate.set_value();  // before any return: the destructor joins the thread
@@ -48,15 +46,16 @@ TEST(RunningCallTest, TheCallRunsOnTheScriptThreadsProcessor) {
   EXPECT_TRUE(CPU_ISSET(cpu, &mine));
   int call_cpus = 0;
   bool on_cpu = false;
-  RunningCall call(backend.calls, backend.fake_clock,
-                   [&](Syscalls&) {
-                     cpu_set_t set;
-                     sched_getaffinity(0, sizeof set, &set);
-                     call_cpus = CPU_COUNT(&set);
-                     on_cpu = CPU_ISSET(cpu, &set);
-                     return SyscallResult{};
-                   },
-                   cpu);
+  RunningCall call(
+      backend.calls, backend.fake_clock,
+      [&](Syscalls&) {
+        cpu_set_t set;
+        sched_getaffinity(0, sizeof set, &set);
+        call_cpus = CPU_COUNT(&set);
+        on_cpu = CPU_ISSET(cpu, &set);
+        return SyscallResult{};
+      },
+      cpu);
   ASSERT_TRUE(call.WaitFor(std::chrono::seconds(5)));
   EXPECT_EQ(1, call_cpus);
   EXPECT_TRUE(on_cpu);
