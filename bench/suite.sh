@@ -26,11 +26,15 @@ import glob, os, sys
 import xml.etree.ElementTree as ET
 files = sorted(glob.glob(os.path.join(sys.argv[1], sys.argv[2] + "-*.xml")))
 seen = []
+why = {}  # a differing run's first failure text, kept before the clean-up
 for path in files:
     verdicts = {}
     for case in ET.parse(path).getroot().iter("testcase"):
-        bad = [e.tag for e in case if e.tag in ("failure", "error", "skipped")]
-        verdicts[(case.get("file"), case.get("name"))] = bad[0] if bad else "ok"
+        bad = [e for e in case if e.tag in ("failure", "error", "skipped")]
+        key = (case.get("file"), case.get("name"))
+        verdicts[key] = bad[0].tag if bad else "ok"
+        if bad and key not in why:
+            why[key] = (bad[0].text or bad[0].get("message") or "").strip()
     seen.append(verdicts)
 passes = [sum(v == "ok" for v in s.values()) for s in seen]
 total = len(seen[0]) if seen else 0
@@ -40,6 +44,9 @@ print("  verdicts identical in %d runs: %s" %
       (len(seen), "yes" if not differ else "no, %d differ:" % len(differ)))
 for file, name in differ[:10]:
     print("    %s: %s" % (name, " ".join(s.get((file, name), "-") for s in seen)))
+    text = why.get((file, name), "").splitlines()
+    if text:
+        print("      " + text[0][:200])
 PY
 }
 
