@@ -2,7 +2,6 @@
 // and the order of init, events, blocks and cleanup.
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -70,25 +69,25 @@ Runner::Runner(const grammar::Script& script, Backend& backend,
       flows_(config.net),
       watchdog_(backend.syscalls(), kNonBlockingBound) {
   flows_.SetTimestampCheck(config.tcp_ts_tick_usecs, config.tolerance_usecs);
-  // The run's own nstat history, unless the user chose one.
+  // The run's own nstat history, unless the user chose one: in a directory
+  // of its own (mkdtemp), which no one else can have put a link in.
   if (std::getenv("NSTAT_HISTORY") == nullptr) {
-    static std::atomic<int> runs{0};
     std::error_code error;
-    const std::filesystem::path dir =
+    const std::filesystem::path tmp =
         std::filesystem::temp_directory_path(error);
-    if (!error) {
-      nstat_history_ = (dir / ("synack-nstat-" + std::to_string(getpid()) +
-                               "-" + std::to_string(runs++)))
-                           .string();
+    std::string dir = (tmp / "synack-nstat-XXXXXX").string();
+    if (!error && mkdtemp(dir.data()) != nullptr) {
+      nstat_dir_ = dir;
+      nstat_history_ = dir + "/history";
     }
   }
 }
 
 Runner::~Runner() {
   AbandonStuckCalls();
-  if (!nstat_history_.empty()) {
+  if (!nstat_dir_.empty()) {
     std::error_code ignored;
-    std::filesystem::remove(nstat_history_, ignored);
+    std::filesystem::remove_all(nstat_dir_, ignored);
   }
 }
 

@@ -733,8 +733,11 @@ TEST_F(RunTest, EachRunHasItsOwnNstatHistory) {
         "+0 `nstat > /dev/null`\n");
     EXPECT_TRUE(report.passed) << Errors(report);
     *history = backend_.command_env.at("NSTAT_HISTORY");
-    // Gone with the run.
+    // Gone with the run, and its directory with it.
     EXPECT_FALSE(std::filesystem::exists(*history)) << *history;
+    EXPECT_FALSE(std::filesystem::exists(
+        std::filesystem::path(*history).parent_path()))
+        << *history;
   }
   EXPECT_NE(first, second);
   EXPECT_NE(first.find("synack-nstat-"), std::string::npos) << first;

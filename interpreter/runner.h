@@ -128,8 +128,9 @@ class Runner {
   // While calls are pending, the script's thread and theirs share a
   // processor (call_cpu.h).
   CallCpu call_cpu_;
-  // NSTAT_HISTORY for the run's commands, removed at its end; empty when
-  // the user set one.
+  // NSTAT_HISTORY for the run's commands, in a directory removed at the
+  // run's end; empty when the user set one.
+  std::string nstat_dir_;
   std::string nstat_history_;
   Watchdog watchdog_;
   std::vector<CodeSnapshot> snapshots_;
