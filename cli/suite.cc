@@ -120,15 +120,13 @@ SuiteOutcome RunSuite(const std::vector<SuiteJob>& jobs,
       const auto may_start = [&](size_t job) {
         return runs_made[job] < 2 || running.empty();
       };
-      const auto ready_retry =
-          std::find_if(retries.begin(), retries.end(), may_start);
-      if (ready_retry == retries.end()) {
-        // Waits for the runs still going.
-      } else if (settled) {
-        const size_t job = *ready_retry;
-        retries.erase(ready_retry);
+      // None may: one waits for the runs still going to end.
+      const auto ready = std::find_if(retries.begin(), retries.end(), may_start);
+      if (ready != retries.end() && settled) {
+        const size_t job = *ready;
+        retries.erase(ready);
         start(job);
-      } else {
+      } else if (ready != retries.end()) {
         retry_wake = last_start + kSettle;
       }
     }

@@ -69,18 +69,6 @@ Runner::Runner(const grammar::Script& script, Backend& backend,
       flows_(config.net),
       watchdog_(backend.syscalls(), kNonBlockingBound) {
   flows_.SetTimestampCheck(config.tcp_ts_tick_usecs, config.tolerance_usecs);
-  // The run's own nstat history, unless the user chose one: in a directory
-  // of its own (mkdtemp), which no one else can have put a link in.
-  if (std::getenv("NSTAT_HISTORY") == nullptr) {
-    std::error_code error;
-    const std::filesystem::path tmp =
-        std::filesystem::temp_directory_path(error);
-    std::string dir = (tmp / "synack-nstat-XXXXXX").string();
-    if (!error && mkdtemp(dir.data()) != nullptr) {
-      nstat_dir_ = dir;
-      nstat_history_ = dir + "/history";
-    }
-  }
 }
 
 Runner::~Runner() {
@@ -131,7 +119,17 @@ bool Runner::RunCommandLine(grammar::Location loc, const std::string& what,
   // (/tmp/.nstat.u0): runs side by side, each with its own namespace's
   // counters, would take each other's for their own and print wrong
   // differences (fastopen/server/icmp-before-accept.pkt's `nstat | grep`).
-  if (!nstat_history_.empty()) env["NSTAT_HISTORY"] = nstat_history_;
+  // Each run gets its own, unless the user chose one: made at the run's
+  // first command, in a directory of its own (mkdtemp), which no one else
+  // can have put a link in.
+  if (nstat_dir_.empty() && std::getenv("NSTAT_HISTORY") == nullptr) {
+    std::error_code error;
+    std::string dir = (std::filesystem::temp_directory_path(error) /
+                       "synack-nstat-XXXXXX")
+                          .string();
+    if (!error && mkdtemp(dir.data()) != nullptr) nstat_dir_ = dir;
+  }
+  if (!nstat_dir_.empty()) env["NSTAT_HISTORY"] = nstat_dir_ + "/history";
   CommandResult result =
       backend_.RunCommand(InDirectory(script_dir_, command), env);
   if (result.exit_status == 0) return true;

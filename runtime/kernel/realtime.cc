@@ -21,10 +21,7 @@ bool DeferRealtime(int priority) {
     return false;
   }
   sched_param idle{};
-  if (sched_setscheduler(0, SCHED_IDLE, &idle) != 0) {
-    // Cannot happen (any thread may lower itself); real time at once then.
-    return true;
-  }
+  sched_setscheduler(0, SCHED_IDLE, &idle);  // any thread may lower itself
   deferred_priority = priority;
   // Threads keep their own policy: the ones started from now on (the tick
   // measurement during the init command, blocking calls) start at SCHED_FIFO.
