@@ -19,12 +19,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <ostream>
+#include <system_error>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -511,6 +513,27 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
     job.config.block_server_fd = block_server->client_fd();
   }
 
+  // nstat keeps the counters it last showed in one file per user
+  // (/tmp/.nstat.u0): runs side by side, each with its own namespace's
+  // counters, would take each other's for their own and print wrong
+  // differences (fastopen/server/icmp-before-accept.pkt's `nstat | grep`).
+  // Each run gets a file of its own, unless the user chose one, in a
+  // directory of the suite's (mkdtemp: no one else can have put a link in)
+  // removed at its end, whatever became of its runs.
+  std::string nstat_dir;
+  if (!GetEnv("NSTAT_HISTORY")) {
+    std::error_code error;
+    std::string dir =
+        (std::filesystem::temp_directory_path(error) / "synack-nstat-XXXXXX")
+            .string();
+    if (!error && mkdtemp(dir.data()) != nullptr) nstat_dir = dir;
+  }
+  if (!nstat_dir.empty()) {
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      jobs[i].config.nstat_history = nstat_dir + "/" + std::to_string(i);
+    }
+  }
+
   // SIGINT and SIGTERM are read through a signalfd so that the children are
   // killed (and their namespaces with them) before synack exits.
   sigset_t stop_signals;
@@ -536,6 +559,10 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
       observer, signal_fd);
   progress.Done();
   if (signal_fd >= 0) close(signal_fd);
+  if (!nstat_dir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(nstat_dir, ignored);
+  }
 
   std::vector<ReportEntry> entries;
   for (size_t i = 0; i < jobs.size(); ++i) {

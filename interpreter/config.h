@@ -52,6 +52,8 @@ struct RunConfig {
   // A BlockServer's client_fd that runs the %{ }% blocks; -1: a python3 of
   // the run's own.
   int block_server_fd = -1;
+  // NSTAT_HISTORY for the run's commands; empty: the environment's.
+  std::string nstat_history;
   // --tick-phase: where in the kernel's timer tick the script's time 0
   // lies, as a fraction of the tick (Clock::ScriptStart); negative: where
   // the init command happens to end. Measured on packetdrill's corpus

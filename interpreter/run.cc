@@ -2,10 +2,6 @@
 // and the order of init, events, blocks and cleanup.
 #include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <system_error>
-
 #include "grammar/printer.h"
 #include "interpreter/run.h"
 #include "interpreter/runner.h"
@@ -71,13 +67,7 @@ Runner::Runner(const grammar::Script& script, Backend& backend,
   flows_.SetTimestampCheck(config.tcp_ts_tick_usecs, config.tolerance_usecs);
 }
 
-Runner::~Runner() {
-  AbandonStuckCalls();
-  if (!nstat_dir_.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(nstat_dir_, ignored);
-  }
-}
+Runner::~Runner() { AbandonStuckCalls(); }
 
 int64_t Runner::ScriptTime(Instant instant) const {
   return ToMicros(instant - zero_);
@@ -115,21 +105,9 @@ bool Runner::RunCommandLine(grammar::Location loc, const std::string& what,
       // /tmp/sysctl_restore_${PPID}.sh, and the shell's parent is us.
       {"PACKETDRILL_PID", std::to_string(getpid())},
   };
-  // nstat keeps the counters it last showed in a file per user
-  // (/tmp/.nstat.u0): runs side by side, each with its own namespace's
-  // counters, would take each other's for their own and print wrong
-  // differences (fastopen/server/icmp-before-accept.pkt's `nstat | grep`).
-  // Each run gets its own, unless the user chose one: made at the run's
-  // first command, in a directory of its own (mkdtemp), which no one else
-  // can have put a link in.
-  if (nstat_dir_.empty() && std::getenv("NSTAT_HISTORY") == nullptr) {
-    std::error_code error;
-    std::string dir = (std::filesystem::temp_directory_path(error) /
-                       "synack-nstat-XXXXXX")
-                          .string();
-    if (!error && mkdtemp(dir.data()) != nullptr) nstat_dir_ = dir;
+  if (!config_.nstat_history.empty()) {
+    env["NSTAT_HISTORY"] = config_.nstat_history;
   }
-  if (!nstat_dir_.empty()) env["NSTAT_HISTORY"] = nstat_dir_ + "/history";
   CommandResult result =
       backend_.RunCommand(InDirectory(script_dir_, command), env);
   if (result.exit_status == 0) return true;

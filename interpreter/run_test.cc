@@ -705,33 +705,16 @@ TEST_F(RunTest, CommandsRunInTheScriptDirectory) {
             std::to_string(getpid()));
 }
 
-TEST_F(RunTest, EachRunHasItsOwnNstatHistory) {
-  // A caller's own NSTAT_HISTORY would be kept: none here.
-  const char* callers = std::getenv("NSTAT_HISTORY");
-  const std::string saved = callers ? callers : "";
-  unsetenv("NSTAT_HISTORY");
-  std::string first;
-  std::string second;
-  for (std::string* history : {&first, &second}) {
-    backend_.on_command = [&](const std::string&) {
-      // nstat writes its history there.
-      std::ofstream(backend_.command_env.at("NSTAT_HISTORY")) << "#kernel\n";
-      return CommandResult{};
-    };
-    RunReport report = RunScript(
-        "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
-        "+0 `nstat > /dev/null`\n");
-    EXPECT_TRUE(report.passed) << Errors(report);
-    *history = backend_.command_env.at("NSTAT_HISTORY");
-    // Gone with the run, and its directory with it.
-    EXPECT_FALSE(std::filesystem::exists(*history)) << *history;
-    EXPECT_FALSE(std::filesystem::exists(
-        std::filesystem::path(*history).parent_path()))
-        << *history;
-  }
-  EXPECT_NE(first, second);
-  EXPECT_NE(first.find("synack-nstat-"), std::string::npos) << first;
-  if (callers) setenv("NSTAT_HISTORY", saved.c_str(), 1);
+TEST_F(RunTest, CommandsGetTheRunsNstatHistory) {
+  const std::string script =
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 `nstat > /dev/null`\n";
+  config_.nstat_history = "/tmp/synack-nstat-x/7";
+  EXPECT_TRUE(RunScript(script).passed);
+  EXPECT_EQ(backend_.command_env.at("NSTAT_HISTORY"), "/tmp/synack-nstat-x/7");
+  config_.nstat_history.clear();  // the environment's
+  EXPECT_TRUE(RunScript(script).passed);
+  EXPECT_EQ(backend_.command_env.count("NSTAT_HISTORY"), 0u);
 }
 
 TEST_F(RunTest, FailingInitCommandStopsTheRunButCleanupRuns) {

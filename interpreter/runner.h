@@ -128,9 +128,6 @@ class Runner {
   // While calls are pending, the script's thread and theirs share a
   // processor (call_cpu.h).
   CallCpu call_cpu_;
-  // Where the run's commands' NSTAT_HISTORY is, removed at the run's end;
-  // empty before the first command and when the user set one.
-  std::string nstat_dir_;
   Watchdog watchdog_;
   std::vector<CodeSnapshot> snapshots_;
   std::unique_ptr<wire::PcapWriter> pcap_;

@@ -172,6 +172,17 @@ if [ "$(id -u)" -eq 0 ]; then
   check timing-no-retry-verdict grep -q '^FAIL  timing/late.pkt (ipv4) [0-9.]* s$' \
     "$tmp/timing0.raw"
 
+  # Each run's commands get an nstat history of their own, in a directory
+  # of the suite's that is gone when synack is.
+  mkdir "$tmp/nstat"
+  printf '%s\n' '`echo "$NSTAT_HISTORY" >> "$SYNACK_TEST_OUT"`' \
+    '0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3' >"$tmp/nstat/a.pkt"
+  cp "$tmp/nstat/a.pkt" "$tmp/nstat/b.pkt"
+  SYNACK_TEST_OUT="$tmp/nstat.txt" "$synack" run -4 "$tmp/nstat" \
+    >"$tmp/nstat.raw" 2>&1
+  check nstat-runs test "$(sort -u "$tmp/nstat.txt" | wc -l)" -eq 2
+  check nstat-gone sh -c "! ls -d \$(dirname \$(head -1 '$tmp/nstat.txt'))"
+
   # A suite: a line per run, each failure's diagnostic once, the summary;
   # TAP and JUnit files of the same runs.
   expect_run 1 suite-run run -j 1 --tap="$tmp/suite.tap" \
