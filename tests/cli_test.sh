@@ -181,7 +181,7 @@ if [ "$(id -u)" -eq 0 ]; then
   SYNACK_TEST_OUT="$tmp/nstat.txt" "$synack" run -4 "$tmp/nstat" \
     >"$tmp/nstat.raw" 2>&1
   check nstat-runs test "$(sort -u "$tmp/nstat.txt" | wc -l)" -eq 2
-  check nstat-gone sh -c "! ls -d \$(dirname \$(head -1 '$tmp/nstat.txt'))"
+  check nstat-gone sh -c "! test -e \$(dirname \$(head -1 '$tmp/nstat.txt'))"
 
   # A suite: a line per run, each failure's diagnostic once, the summary;
   # TAP and JUnit files of the same runs.
@@ -221,9 +221,14 @@ PY
   expect_run 1 suite-fail-fast run -j 1 --fail-fast suite
 
   # Shards: every run in exactly one shard, for several counts, from flags
-  # and from both drivers' environment variables.
-  (cd "$golden" && "$synack" run -j 4 suite) 2>/dev/null | grep -E '^(ok|FAIL) ' |
-    normalize | sort >"$tmp/all-runs"
+  # and from both drivers' environment variables. Runs are compared by
+  # script and variant only: a verdict or a retry's note can differ on a
+  # loaded machine, and is not what sharding decides.
+  run_labels() {
+    grep -E '^(ok|FAIL) ' | sed -E 's/^(ok|FAIL) +//; s/ [0-9]+\.[0-9]{3} s.*$//'
+  }
+  (cd "$golden" && "$synack" run -j 4 suite) 2>/dev/null | run_labels |
+    sort >"$tmp/all-runs"
   for count in 1 2 3 5 9; do
     : >"$tmp/shard-runs"
     index=0
@@ -234,7 +239,7 @@ PY
         *) how="" env="TEST_SHARD_INDEX=$index TEST_TOTAL_SHARDS=$count TEST_SHARD_STATUS_FILE=$tmp/status" ;;
       esac
       (cd "$golden" && env $env "$synack" run -j 4 $how suite) 2>/dev/null |
-        grep -E '^(ok|FAIL) ' | normalize >>"$tmp/shard-runs"
+        run_labels >>"$tmp/shard-runs"
       index=$((index + 1))
     done
     sort "$tmp/shard-runs" >"$tmp/shard-runs.sorted"
