@@ -96,6 +96,8 @@ def prepare_corpus(corpus):
     copy = os.path.join(root, os.path.basename(parent))
     shutil.copytree(parent, copy, symlinks=True)
     for dirpath, _, filenames in os.walk(copy):
+        # A read-only checkout's modes came along: only root could edit.
+        os.chmod(dirpath, os.stat(dirpath).st_mode | 0o700)
         for name in filenames:
             path = os.path.join(dirpath, name)
             os.chmod(path, os.stat(path).st_mode | 0o200)
