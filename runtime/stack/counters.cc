@@ -23,6 +23,7 @@ const char* CounterName(Counter counter) {
     case Counter::kTcpExtListenDrops: return "TcpExtListenDrops";
     case Counter::kTcpExtTCPReqQFullDoCookies: return "TcpExtTCPReqQFullDoCookies";
     case Counter::kTcpExtTCPReqQFullDrop: return "TcpExtTCPReqQFullDrop";
+    case Counter::kTcpExtTCPDeferAcceptDrop: return "TcpExtTCPDeferAcceptDrop";
     case Counter::kTcpExtTCPTimeouts: return "TcpExtTCPTimeouts";
     case Counter::kTcpExtTCPSynRetrans: return "TcpExtTCPSynRetrans";
     case Counter::kTcpExtTCPAbortOnData: return "TcpExtTCPAbortOnData";

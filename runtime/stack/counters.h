@@ -28,6 +28,7 @@ enum class Counter {
   kTcpExtListenDrops,
   kTcpExtTCPReqQFullDoCookies,
   kTcpExtTCPReqQFullDrop,
+  kTcpExtTCPDeferAcceptDrop,  // a bare ACK while TCP_DEFER_ACCEPT runs
   kTcpExtTCPTimeouts,
   kTcpExtTCPSynRetrans,
   kTcpExtTCPAbortOnData,

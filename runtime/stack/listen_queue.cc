@@ -274,6 +274,15 @@ void Stack::CheckReq(Sock* listener, RequestSock* req, const Segment& seg) {
   }
   if (!(effective & flag::kAck)) return;
 
+  // TCP_DEFER_ACCEPT: while the deferral runs, a bare ACK is dropped and
+  // the request remembers it was acked; data (or a FIN) completes the
+  // handshake at once (tcp_check_req()).
+  if (req->num_timeout < listener->defer_accept && seg.end_seq == req->rcv_isn + 1) {
+    req->acked = true;
+    counters_.Inc(Counter::kTcpExtTCPDeferAcceptDrop);
+    return;
+  }
+
   // The handshake completes: make the child, unless the accept queue is
   // full. Then tcp_abort_on_overflow decides: 0 drops the ACK and lets
   // the SYN-ACK timer retry; 1 resets (measured: `R <ack>:<ack>(0)`,
@@ -385,12 +394,26 @@ void Stack::ReqTimer(Sock* listener, RequestSock* req) {
     }
   }
   counters_.Inc(Counter::kTcpExtTCPTimeouts);
-  if (req->num_timeout >= max_retries) {
+  // syn_ack_recalc(): a request whose ACK TCP_DEFER_ACCEPT dropped lives
+  // until the deferral ends even past its retries, and gets no SYN-ACK
+  // until the deferral's last period (measured, deferral of 2 periods: no
+  // SYN-ACK at 1 s, one at 3 s; with tcp_synack_retries=2 the request is
+  // then gone at 7 s).
+  const int defer = listener->defer_accept;
+  bool expire = req->num_timeout >= max_retries;
+  bool resend = true;
+  if (defer != 0) {
+    expire = expire && (!req->acked || req->num_timeout >= defer);
+    resend = !req->acked || req->num_timeout >= defer - 1;
+  }
+  if (expire) {
     DropReq(listener, req->tuple);
     return;
   }
-  ++req->num_retrans;
-  SendSynAck(listener, *req, true, std::nullopt);
+  if (resend) {
+    ++req->num_retrans;
+    SendSynAck(listener, *req, true, std::nullopt);
+  }
   ++req->num_timeout;
   const Duration next = std::min<Duration>(
       kTimeoutInit * (int64_t{1} << std::min(req->num_timeout, 30)),

@@ -101,6 +101,36 @@ TEST_F(ListenQueueTest, AcceptQueueOverflowWithoutAbort) {
   EXPECT_EQ(AcceptAll(100, fd), 2);
 }
 
+// TCP_DEFER_ACCEPT of 2 s (two SYN-ACK periods, read back as 3 s): a bare
+// final ACK is dropped and counted, no SYN-ACK at 1 s, one at 3 s, and the
+// ACK to that one makes the connection; data makes it at once (measured
+// in scripts/defer_accept/defer-accept.pkt).
+TEST_F(ListenQueueTest, DeferAcceptDropsBareAcks) {
+  const int fd = ListeningSocket(0, 10);
+  const int two = 2;
+  EXPECT_EQ(stack().Setsockopt(T(0), fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &two, sizeof two), Ok(0));
+  int seconds = 0;
+  socklen_t len = sizeof seconds;
+  EXPECT_EQ(stack().Getsockopt(T(0), fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, &len), Ok(0));
+  EXPECT_EQ(seconds, 3);
+  Handshake(0, 40000);
+  EXPECT_EQ(Counter("TcpExtTCPDeferAcceptDrop"), 1);
+  EXPECT_EQ(stack().Accept(T(0), fd, nullptr, nullptr).err, EAGAIN);
+  Send(1.5, kAck, From(40000));
+  EXPECT_EQ(Counter("TcpExtTCPDeferAcceptDrop"), 2);
+  ExpectSent(3, "S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val 3000 ecr 101,nop,wscale 10>");
+  Send(3.1, kAck, From(40000));
+  EXPECT_EQ(Counter("TcpExtTCPDeferAcceptDrop"), 2);
+  EXPECT_EQ(AcceptAll(3.1, fd), 1);
+
+  Send(4, kSyn, From(40001));
+  ExpectSent(4, "S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val 0 ecr 100,nop,wscale 10>");
+  Send(4, kAck, From(40001));
+  Send(4.1, "P. 1:11(10) ack 1 win 514 <nop,nop,TS val 102 ecr 0>", From(40001));
+  EXPECT_EQ(Counter("TcpExtTCPDeferAcceptDrop"), 3);
+  EXPECT_EQ(AcceptAll(4.1, fd), 1);
+}
+
 // With tcp_abort_on_overflow=1 the same ACK is answered with a RST from the
 // request (measured: `R <ack>:<ack>(0)`, EmbryonicRsts 1, OutRsts 1) and
 // the request is gone.

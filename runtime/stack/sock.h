@@ -187,6 +187,9 @@ struct Sock {
   uint32_t user_timeout_ms = 0;  // TCP_USER_TIMEOUT
   int syn_retries = 0;           // TCP_SYNCNT, 0 for the sysctl
   int linger2 = 0;               // TCP_LINGER2 in seconds, 0 for the sysctl
+  // TCP_DEFER_ACCEPT as Linux keeps it (rskq_defer_accept): the seconds
+  // turned into a count of SYN-ACK retransmission periods.
+  uint8_t defer_accept = 0;
   bool recv_inq = false;         // TCP_INQ: recvmsg() reports what is left
   // Wake-ups of the socket's waiters (sk_data_ready, sk_state_change,
   // sk_write_space), which edge-triggered epoll reports; SOCK_NOSPACE: a

@@ -124,9 +124,10 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
     sk->rcv_tstamp = now_;
     TcpFinishConnect(sk);
     sk->retrans_stamp.reset();
-    if (sk->ack.pingpong >= sysctls_.tcp_pingpong_thresh) {
-      // Interactive sockets delay the handshake's ACK, hoping to carry it
-      // on data (the TCP_DEFER_ACCEPT/pingpong branch).
+    if (sk->ack.pingpong >= sysctls_.tcp_pingpong_thresh || sk->defer_accept != 0) {
+      // Interactive sockets, and those with TCP_DEFER_ACCEPT, delay the
+      // handshake's ACK, hoping to carry it on data (measured with
+      // TCP_DEFER_ACCEPT: the ACK 200 ms after the SYN-ACK).
       sk->ack.scheduled = true;
       EnterQuickackMode(sk, kMaxQuickAcks);
       sk->ack.timer = now_ + kDelackMax;
