@@ -1,6 +1,9 @@
 // `ss -tn` over the stack's sockets, in iproute2's words and state filters.
 #include <netinet/in.h>
 
+#include <algorithm>
+#include <array>
+
 #include "runtime/stack/stack_shell.h"
 
 namespace synack::stack {
@@ -133,32 +136,78 @@ int SsCommand(const std::vector<std::string>& args,
   } else if (all) {
     filter = kAll;
   } else if (listening) {
-    filter = Bit(TcpState::kListen);
+    // iproute2's -l: LISTEN and CLOSE (unconnected UDP); closed TCP
+    // sockets are never listed.
+    filter = Bit(TcpState::kListen) | Bit(TcpState::kClose);
   } else {
     // iproute2's default: connected sockets, less the SYN and TIME_WAIT
     // buckets.
     filter = Connected() & ~(Bit(TcpState::kTimeWait) | Bit(TcpState::kSynRecv));
   }
-  // One selected state: iproute2 leaves its column out.
+  // One selected state: iproute2 leaves its column out (`-l` selects two,
+  // LISTEN and CLOSE, so it keeps it).
   const bool state_column = (filter & (filter - 1)) != 0;
+  // iproute2 renders a table: each column as wide as its widest cell (the
+  // header's included when shown), queues as "%-6d", addresses right-
+  // aligned up to their colon, ports left-aligned, a blank before the
+  // queue and address columns. Measured on iproute2 6.1:
+  //   State    Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+  //   LISTEN   1      2        192.168.0.2:8080      0.0.0.0:*
+  //   SYN-RECV 0      0        192.168.0.2:8080    192.0.2.1:40001
+  // (every line padded to the full width), and with -H no header and no
+  // padding beyond the cells: `LISTEN 1      2      192.168.0.2:8080 0.0.0.0:*`.
+  enum Align { kLeft, kRight };
+  struct Column {
+    Align align;
+    bool blank_before;
+    bool shown;
+  };
+  const Column columns[] = {
+      {kLeft, false, state_column}, {kLeft, true, true},  {kLeft, true, true},
+      {kRight, true, true},         {kLeft, false, true}, {kRight, true, true},
+      {kLeft, false, true},         {kLeft, false, true},
+  };
+  constexpr size_t kColumns = std::size(columns);
+  using Row = std::array<std::string, kColumns>;
+  auto queue = [](uint32_t n) {
+    std::string text = std::to_string(n);
+    if (text.size() < 6) text.resize(6, ' ');
+    return text;
+  };
+  std::vector<Row> rows;
   if (header) {
-    *out += state_column ? "State Recv-Q Send-Q " : "Recv-Q Send-Q ";
-    *out += "Local Address:Port Peer Address:Port Process\n";
+    rows.push_back({"State", "Recv-Q", "Send-Q", "Local Address:", "Port",
+                    "Peer Address:", "Port", "Process"});
   }
-  if (!list_tcp) return 0;
-  for (const SocketSummary& s : sockets) {
-    if (!(filter & Bit(s.state))) continue;
-    std::string line;
-    if (state_column) line += std::string(StateWord(s.state)) + " ";
-    line += std::to_string(s.recv_q) + " " + std::to_string(s.send_q) + " ";
-    line += Address(s.domain, s.local_addr, s.local_port) + " ";
-    if (s.state == TcpState::kListen) {
-      line += Address(s.domain, std::nullopt, std::nullopt);
-    } else {
-      line += Address(s.domain, s.remote_addr, s.remote_port);
+  if (list_tcp) {
+    for (const SocketSummary& s : sockets) {
+      if (!(filter & Bit(s.state))) continue;
+      const bool listener = s.state == TcpState::kListen;
+      const std::string local = Address(s.domain, s.local_addr, s.local_port);
+      const std::string peer =
+          listener ? Address(s.domain, std::nullopt, std::nullopt)
+                   : Address(s.domain, s.remote_addr, s.remote_port);
+      const size_t lc = local.rfind(':'), pc = peer.rfind(':');
+      rows.push_back({StateWord(s.state), queue(s.recv_q), queue(s.send_q),
+                      local.substr(0, lc + 1), local.substr(lc + 1),
+                      peer.substr(0, pc + 1), peer.substr(pc + 1), ""});
     }
-    // iproute2 pads the peer column: a port is always followed by a blank.
-    *out += line + " \n";
+  }
+  std::array<size_t, kColumns> width{};
+  for (const Row& row : rows) {
+    for (size_t c = 0; c < kColumns; ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const Row& row : rows) {
+    std::string line;
+    bool first = true;
+    for (size_t c = 0; c < kColumns; ++c) {
+      if (!columns[c].shown) continue;
+      if (columns[c].blank_before && !first) line += ' ';
+      first = false;
+      const std::string pad(width[c] - row[c].size(), ' ');
+      line += columns[c].align == kLeft ? row[c] + pad : pad + row[c];
+    }
+    *out += line + "\n";
   }
   return 0;
 }

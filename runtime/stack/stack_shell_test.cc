@@ -289,13 +289,13 @@ TEST_F(StackShellTest, SsWithGrep) {
     const char* output;
   };
   const Case cases[] = {
-      {"ss -Htn", 0, "FIN-WAIT-1 0 1 192.168.0.1:8080 192.0.2.1:40000 \n"},
+      {"ss -Htn", 0, "FIN-WAIT-1 0      1      192.168.0.1:8080 192.0.2.1:40000\n"},
       {"ss -Htan", 0,
-       "LISTEN 0 1 0.0.0.0:8080 0.0.0.0:* \n"
-       "FIN-WAIT-1 0 1 192.168.0.1:8080 192.0.2.1:40000 \n"
-       "TIME-WAIT 0 0 [::ffff:192.168.0.1]:9000 [::ffff:192.0.2.1]:40000 \n"},
+       "LISTEN     0      1                   0.0.0.0:8080            0.0.0.0:*    \n"
+       "FIN-WAIT-1 0      1               192.168.0.1:8080          192.0.2.1:40000\n"
+       "TIME-WAIT  0      0      [::ffff:192.168.0.1]:9000 [::ffff:192.0.2.1]:40000\n"},
       {"ss -Htn state time-wait", 0,
-       "0 0 [::ffff:192.168.0.1]:9000 [::ffff:192.0.2.1]:40000 \n"},
+       "0      0      [::ffff:192.168.0.1]:9000 [::ffff:192.0.2.1]:40000\n"},
       {"ss -Htn state fin-wait-1 | grep -q ':8080 '", 0, ""},
       {"ss -Htn state fin-wait-2 | grep -q ':8080 '", 1, ""},
       {"! ss -Htn | grep -q ':9000 '", 0, ""},
@@ -309,6 +309,42 @@ TEST_F(StackShellTest, SsWithGrep) {
     EXPECT_EQ(result.output, c.output) << c.command;
     EXPECT_TRUE(result.skipped.empty()) << c.command;
   }
+}
+
+// A listener with one connection queued, somaxconn=2 capping listen(fd,
+// 128), and a request: the kernel's `ss` output, byte for byte (iproute2
+// 6.1 on Linux 6.18).
+TEST_F(StackShellTest, SsListenerTableAsIproute2) {
+  SocketSummary listener;
+  listener.state = TcpState::kListen;
+  listener.local_addr = wire::IpAddress::Parse("192.168.0.2");
+  listener.local_port = 8080;
+  listener.recv_q = 1;
+  listener.send_q = 2;
+  SocketSummary established;
+  established.state = TcpState::kEstablished;
+  established.local_addr = listener.local_addr;
+  established.local_port = 8080;
+  established.remote_addr = wire::IpAddress::Parse("192.0.2.1");
+  established.remote_port = 48000;
+  SocketSummary request = established;
+  request.state = TcpState::kSynRecv;
+  request.remote_port = 40001;
+  host_.sockets = {listener, established, request};
+
+  EXPECT_EQ(Run("ss -Hltn").output,
+            "LISTEN 1      2      192.168.0.2:8080 0.0.0.0:*\n");
+  EXPECT_EQ(Run("ss -ltn").output,
+            "State  Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\n"
+            "LISTEN 1      2        192.168.0.2:8080      0.0.0.0:*          \n");
+  EXPECT_EQ(Run("ss -tan").output,
+            "State    Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n"
+            "LISTEN   1      2        192.168.0.2:8080      0.0.0.0:*           \n"
+            "ESTAB    0      0        192.168.0.2:8080    192.0.2.1:48000       \n"
+            "SYN-RECV 0      0        192.168.0.2:8080    192.0.2.1:40001       \n");
+  EXPECT_EQ(Run("ss -tn").output,
+            "State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n"
+            "ESTAB 0      0        192.168.0.2:8080    192.0.2.1:48000       \n");
 }
 
 }  // namespace
