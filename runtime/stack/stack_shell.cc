@@ -882,6 +882,13 @@ class ShellRun {
       *err += "sh: " + command.words[0] + ": not found\n";
       return 127;
     }
+    // A script that runs itself (a git symlink checked out as a text file
+    // naming its own path, as tcp/common/defaults.sh in a copy without
+    // symlinks) would recurse until the process ran out of stack.
+    if (depth_ >= kMaxScriptDepth) {
+      *err += "sh: " + command.words[0] + ": scripts nested too deep\n";
+      return 2;
+    }
     std::stringstream text;
     text << file.rdbuf();
     const std::string body = text.str();
@@ -896,14 +903,18 @@ class ShellRun {
     }
     ShellRun sub(shell_, env_);
     sub.cwd_ = cwd_;
+    sub.depth_ = depth_ + 1;
     const int status = sub.RunText(body, out, err);
     for (std::string& s : sub.skipped_) skipped_.push_back(std::move(s));
     return sub.exiting_ ? sub.exit_status_ : status;
   }
 
+  static constexpr int kMaxScriptDepth = 16;
+
   StackShell& shell_;
   Env env_;
   std::string cwd_;
+  int depth_ = 0;
   std::vector<std::string> skipped_;
   bool exiting_ = false;
   int exit_status_ = 0;

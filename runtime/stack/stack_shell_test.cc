@@ -156,6 +156,15 @@ TEST_F(StackShellTest, DefaultsShStyleFile) {
   EXPECT_TRUE(result.skipped.empty());
 }
 
+// A script that names its own path (what tcp/common/defaults.sh holds in a
+// copy of the corpus that lost its symlinks) fails instead of recursing
+// until the process's stack runs out.
+TEST_F(StackShellTest, ScriptRunningItselfStops) {
+  WriteFile("common/defaults.sh", "../common/defaults.sh");
+  const ShellResult result = Run("../common/defaults.sh");
+  EXPECT_EQ(result.exit_status, 2);
+}
+
 // A backtick spanning lines, as blocking-write.pkt's: defaults.sh, then
 // set_sysctls.py; the restore script at the end puts the old value back.
 TEST_F(StackShellTest, SetSysctlsPyAndItsRestoreScript) {
