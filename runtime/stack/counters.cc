@@ -47,6 +47,14 @@ const char* CounterName(Counter counter) {
     case Counter::kTcpExtTCPOrigDataSent: return "TcpExtTCPOrigDataSent";
     case Counter::kTcpExtTCPWinProbe: return "TcpExtTCPWinProbe";
     case Counter::kTcpExtTCPLossProbes: return "TcpExtTCPLossProbes";
+    case Counter::kTcpExtTCPFastOpenActive: return "TcpExtTCPFastOpenActive";
+    case Counter::kTcpExtTCPFastOpenActiveFail: return "TcpExtTCPFastOpenActiveFail";
+    case Counter::kTcpExtTCPFastOpenPassive: return "TcpExtTCPFastOpenPassive";
+    case Counter::kTcpExtTCPFastOpenPassiveFail: return "TcpExtTCPFastOpenPassiveFail";
+    case Counter::kTcpExtTCPFastOpenListenOverflow: return "TcpExtTCPFastOpenListenOverflow";
+    case Counter::kTcpExtTCPFastOpenCookieReqd: return "TcpExtTCPFastOpenCookieReqd";
+    case Counter::kTcpExtTCPFastOpenBlackhole: return "TcpExtTCPFastOpenBlackhole";
+    case Counter::kTcpExtTCPFastOpenPassiveAltKey: return "TcpExtTCPFastOpenPassiveAltKey";
     case Counter::kCount: break;
   }
   return "?";

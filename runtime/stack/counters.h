@@ -52,6 +52,15 @@ enum class Counter {
   kTcpExtTCPOrigDataSent,
   kTcpExtTCPWinProbe,
   kTcpExtTCPLossProbes,
+  // Fast Open (tcp_fastopen.c and its callers).
+  kTcpExtTCPFastOpenActive,
+  kTcpExtTCPFastOpenActiveFail,
+  kTcpExtTCPFastOpenPassive,
+  kTcpExtTCPFastOpenPassiveFail,
+  kTcpExtTCPFastOpenListenOverflow,
+  kTcpExtTCPFastOpenCookieReqd,
+  kTcpExtTCPFastOpenBlackhole,
+  kTcpExtTCPFastOpenPassiveAltKey,
   kCount
 };
 

@@ -159,7 +159,20 @@ void Stack::ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn) {
     req.snt_isn = tw_isn != 0 ? tw_isn : InitialSequence(secrets_, req.tuple, now_);
   }
   req.snt_synack = now_;
-  SendSynAck(listener, req, false, cookie_tsval);
+  // Fast Open: a SYN with a valid cookie (or one not needing it) makes its
+  // child now, and the SYN-ACK acknowledges its data.
+  std::optional<FastOpenCookie> foc;
+  if (opts.fastopen) foc = FastOpenCookie{*opts.fastopen, opts.fastopen_exp};
+  if (!want_cookie) {
+    if (Sock* child = TryFastOpen(listener, seg, &req, &foc)) {
+      SendSynAck(listener, *child->fastopen_rsk, false, std::nullopt, foc);
+      ++listener->wakeups;
+      return;
+    }
+  } else {
+    foc.reset();
+  }
+  SendSynAck(listener, req, false, cookie_tsval, foc);
   if (want_cookie) return;  // a cookie keeps no state
   // The request timer: TCP_TIMEOUT_INIT, doubling (tcp_timeout_init()).
   req.expires = now_ + kTimeoutInit;
@@ -167,7 +180,8 @@ void Stack::ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn) {
 }
 
 void Stack::SendSynAck(const Sock* listener, const RequestSock& req,
-                       bool retransmission, std::optional<uint32_t> cookie_tsval) {
+                       bool retransmission, std::optional<uint32_t> cookie_tsval,
+                       const std::optional<FastOpenCookie>& foc) {
   // tcp_make_synack(). Measured on 6.18 (peer SYN with all options):
   //   S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val X ecr 100,nop,wscale 10>
   // and without the peer's timestamps: win 64240, <mss 1460,nop,nop,sackOK,
@@ -187,6 +201,10 @@ void Stack::SendSynAck(const Sock* listener, const RequestSock& req,
   spec.tsval = cookie_tsval.value_or(TcpTimestampMs()) + req.ts_off;
   spec.tsecr = req.ts_recent;
   if (req.wscale_ok) spec.wscale = req.rcv_wscale;
+  if (foc) {
+    spec.fastopen = foc->val;
+    spec.fastopen_exp = foc->exp;
+  }
   out.options = BuildSynOptions(spec);
   counters_.Inc(Counter::kTcpOutSegs);
   if (retransmission) {
@@ -306,7 +324,7 @@ void Stack::CheckReq(Sock* listener, RequestSock* req, const Segment& seg) {
 }
 
 Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
-                         const Segment& seg) {
+                         const Segment& seg, bool synack_rtt) {
   // tcp_v4_syn_recv_sock() and tcp_create_openreq_child(): a full socket
   // in SYN_RECV, queued for accept().
   Sock* child = NewSock(listener->domain);
@@ -361,9 +379,11 @@ Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
   InitializeRcvMss(child);
   // tcp_synack_rtt_meas(): the RTT of a SYN-ACK sent once, else from the
   // echoed timestamp.
-  std::optional<Duration> rtt;
-  if (req.num_retrans == 0) rtt = now_ - req.snt_synack;
-  UpdateRtt(child, rtt, &seg);
+  if (synack_rtt) {
+    std::optional<Duration> rtt;
+    if (req.num_retrans == 0) rtt = now_ - req.snt_synack;
+    UpdateRtt(child, rtt, &seg);
+  }
   counters_.Inc(Counter::kTcpPassiveOpens);
   HashConnection(child);
   listener->accept_queue.push_back(child->id);

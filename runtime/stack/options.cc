@@ -2,6 +2,7 @@
 #include "runtime/stack/options.h"
 
 #include <algorithm>
+#include <span>
 
 #include "runtime/wire/bytes.h"
 
@@ -15,6 +16,19 @@ wire::TcpOption Timestamp(uint32_t tsval, uint32_t tsecr) {
   wire::Store32(&option.data[0], tsval);
   wire::Store32(&option.data[4], tsecr);
   return option;
+}
+
+// tcp_parse_fastopen_option(): only on a SYN or SYN-ACK, only an even
+// length; a cookie of 4 to 16 bytes, and any other length a request.
+void ParseFastOpen(std::span<const uint8_t> cookie, bool syn, bool exp,
+                   ReceivedOptions* out) {
+  if (!syn || cookie.size() % 2 != 0) return;
+  if (cookie.size() >= 4 && cookie.size() <= 16) {
+    out->fastopen = std::vector<uint8_t>(cookie.begin(), cookie.end());
+  } else {
+    out->fastopen = std::vector<uint8_t>{};
+  }
+  out->fastopen_exp = exp;
 }
 
 }  // namespace
@@ -51,19 +65,11 @@ ReceivedOptions ParseOptions(const std::vector<wire::TcpOption>& options,
         }
         break;
       case wire::tcp_opt::kFastOpen:
-        // tcp_parse_fastopen_option(): a cookie of 4 to 16 bytes, even,
-        // or none (a request).
-        if (d.empty() || (d.size() >= 4 && d.size() <= 16 && d.size() % 2 == 0)) {
-          out.fastopen = d;
-        }
+        ParseFastOpen(d, syn, false, &out);
         break;
       case wire::tcp_opt::kExperimental:
         if (d.size() >= 2 && wire::Load16(d.data()) == wire::tcp_opt::kFastOpenMagic) {
-          std::vector<uint8_t> cookie(d.begin() + 2, d.end());
-          if (cookie.empty() ||
-              (cookie.size() >= 4 && cookie.size() <= 16 && cookie.size() % 2 == 0)) {
-            out.fastopen = cookie;
-          }
+          ParseFastOpen(std::span<const uint8_t>(d).subspan(2), syn, true, &out);
         }
         break;
       default:
@@ -99,9 +105,19 @@ std::vector<wire::TcpOption> BuildSynOptions(const SynOptions& spec) {
   }
   if (spec.fastopen) {
     // tcp_options_write(): the Fast Open option, then NOPs to a word
-    // (measured: `...,wscale 8,FO,nop,nop` for a cookie request).
-    out.push_back({wire::tcp_opt::kFastOpen, *spec.fastopen});
-    for (size_t n = 2 + spec.fastopen->size(); n % 4 != 0; ++n) out.push_back(Nop());
+    // (measured: `...,wscale 8,FO,nop,nop` for a cookie request); the
+    // experimental option's magic makes it a word already.
+    if (spec.fastopen_exp) {
+      std::vector<uint8_t> data(2);
+      wire::Store16(data.data(), wire::tcp_opt::kFastOpenMagic);
+      data.insert(data.end(), spec.fastopen->begin(), spec.fastopen->end());
+      out.push_back({wire::tcp_opt::kExperimental, data});
+    } else {
+      out.push_back({wire::tcp_opt::kFastOpen, *spec.fastopen});
+    }
+    for (size_t n = 2 + (spec.fastopen_exp ? 2 : 0) + spec.fastopen->size(); n % 4 != 0; ++n) {
+      out.push_back(Nop());
+    }
   }
   return out;
 }

@@ -28,6 +28,7 @@ struct ReceivedOptions {
   // A Fast Open option (RFC 7413, kind 34 or the experimental 254 with
   // magic 0xF989): the cookie, empty for a request.
   std::optional<std::vector<uint8_t>> fastopen;
+  bool fastopen_exp = false;
 };
 
 ReceivedOptions ParseOptions(const std::vector<wire::TcpOption>& options,
@@ -46,6 +47,7 @@ struct SynOptions {
   std::optional<uint8_t> wscale;
   // After the rest, padded with NOPs to a word: empty asks for a cookie.
   std::optional<std::vector<uint8_t>> fastopen;
+  bool fastopen_exp = false;  // as kind 254 with magic 0xF989
 };
 std::vector<wire::TcpOption> BuildSynOptions(const SynOptions& spec);
 

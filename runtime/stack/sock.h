@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/stack/endpoint.h"
+#include "runtime/stack/fastopen.h"
 #include "runtime/stack/options.h"
 #include "runtime/stack/tcp_time.h"
 
@@ -202,6 +203,10 @@ struct Sock {
   bool fastopen_connect = false;
   bool defer_connect = false;
   std::optional<std::vector<uint8_t>> syn_fastopen;
+  FastOpenSock tfo;
+  // A passive Fast Open child in SYN_RECV keeps its request (fastopen_rsk)
+  // until its SYN-ACK is acknowledged: the timer resends that SYN-ACK.
+  std::optional<RequestSock> fastopen_rsk;
   int rcvbuf = 0, sndbuf = 0;    // sk_rcvbuf, sk_sndbuf
   bool rcvbuf_locked = false, sndbuf_locked = false;
 

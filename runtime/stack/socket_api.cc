@@ -209,6 +209,12 @@ CallResult Stack::Listen(Instant now, int fd, int backlog) {
       }
     }
   }
+  // inet_listen(): tcp_fastopen's 0x400 bit turns Fast Open on for every
+  // listener, its queue as long as the backlog, unless TCP_FASTOPEN chose.
+  if ((sysctls_.tcp_fastopen & tfo::kServerWoSockopt1) &&
+      (sysctls_.tcp_fastopen & tfo::kServerEnable) && sk->tfo.max_qlen == 0) {
+    FastOpenQueueTune(sk, backlog);
+  }
   SetState(sk, TcpState::kListen);
   return CallResult::Ok(0);
 }
@@ -438,8 +444,10 @@ CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int 
   }
   // tcp_sendmsg(): wait for the connection to open; anything but an
   // opening connection is an error (measured: write on a new socket and
-  // on a listener is EPIPE).
-  if (sk->state != TcpState::kEstablished && sk->state != TcpState::kCloseWait) {
+  // on a listener is EPIPE). A passive Fast Open child may send in
+  // SYN_RECV (tcp_passive_fastopen()).
+  if (sk->state != TcpState::kEstablished && sk->state != TcpState::kCloseWait &&
+      !(sk->state == TcpState::kSynRecv && sk->fastopen_rsk)) {
     if (sk->err != 0) {
       const int err = sk->err;
       sk->err = 0;

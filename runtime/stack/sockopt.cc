@@ -82,6 +82,21 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
     sk->bbr = cc == "bbr";
     return CallResult::Ok(0);
   }
+  if (level == IPPROTO_TCP && name == TCP_FASTOPEN_KEY) {
+    // do_tcp_setsockopt(): one key, or a primary and a backup key, for
+    // this socket's cookies (tcp_fastopen_reset_cipher()).
+    if (len != kFastOpenKeyLength && len != 2 * kFastOpenKeyLength) {
+      return CallResult::Error(EINVAL);
+    }
+    if (value == nullptr) return CallResult::Error(EFAULT);
+    const auto* bytes = static_cast<const uint8_t*>(value);
+    sk->tfo.keys.clear();
+    for (size_t i = 0; i < static_cast<size_t>(len); i += kFastOpenKeyLength) {
+      sk->tfo.keys.push_back(
+          FastOpenKeyFromBytes(std::span<const uint8_t>(bytes + i, kFastOpenKeyLength)));
+    }
+    return CallResult::Ok(0);
+  }
   if (len < static_cast<socklen_t>(sizeof(int)) || value == nullptr) {
     return CallResult::Error(EINVAL);
   }
@@ -183,6 +198,21 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
         if (sk->state != TcpState::kClose) return CallResult::Error(EINVAL);
         sk->fastopen_connect = val != 0;
         break;
+      case TCP_FASTOPEN:
+        // Fast Open on a listener (or a socket about to listen), with a
+        // queue of `val` children in SYN_RECV.
+        if (val < 0 || (sk->state != TcpState::kClose && sk->state != TcpState::kListen)) {
+          return CallResult::Error(EINVAL);
+        }
+        FastOpenQueueTune(sk, val);
+        break;
+      case TCP_FASTOPEN_NO_COOKIE:
+        if (val < 0 || val > 1 ||
+            (sk->state != TcpState::kClose && sk->state != TcpState::kListen)) {
+          return CallResult::Error(EINVAL);
+        }
+        sk->tfo.no_cookie = val != 0;
+        break;
       case TCP_KEEPIDLE:
       case TCP_KEEPINTVL:
       case TCP_KEEPCNT:
@@ -266,6 +296,23 @@ CallResult Stack::Getsockopt(Instant now, int fd, int level, int name,
         return PutInt(RetransmitsToSeconds(sk->defer_accept), value, len);
       case TCP_FASTOPEN_CONNECT:
         return PutInt(sk->fastopen_connect ? 1 : 0, value, len);
+      case TCP_FASTOPEN:
+        return PutInt(sk->tfo.max_qlen, value, len);
+      case TCP_FASTOPEN_NO_COOKIE:
+        return PutInt(sk->tfo.no_cookie ? 1 : 0, value, len);
+      case TCP_FASTOPEN_KEY: {
+        // tcp_fastopen_get_cipher(): the socket's keys, else the sysctl's.
+        std::vector<uint8_t> bytes;
+        for (const SipKey& key : FastOpenKeys(sk)) {
+          uint8_t k[kFastOpenKeyLength];
+          FastOpenKeyToBytes(key, k);
+          bytes.insert(bytes.end(), k, k + kFastOpenKeyLength);
+        }
+        const socklen_t n = std::min<socklen_t>(*len, static_cast<socklen_t>(bytes.size()));
+        if (value != nullptr && n > 0) std::memcpy(value, bytes.data(), n);
+        *len = n;
+        return CallResult::Ok(0);
+      }
       case TCP_INFO:
         if (static_cast<int>(*len) < 0) return CallResult::Error(EINVAL);
         FillTcpInfo(sk, value, len);

@@ -344,11 +344,15 @@ class Stack {
   void ListenerSegment(Sock* listener, const Segment& seg);
   void ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn);
   void CheckReq(Sock* listener, RequestSock* req, const Segment& seg);
-  Sock* CreateChild(Sock* listener, const RequestSock& req, const Segment& seg);
+  // `synack_rtt`: take an RTT sample from the SYN-ACK now (not for a Fast
+  // Open child, made before its SYN-ACK goes out).
+  Sock* CreateChild(Sock* listener, const RequestSock& req, const Segment& seg,
+                    bool synack_rtt = true);
   bool AcceptQueueFull(const Sock* listener) const;
   bool ReqQueueFull(const Sock* listener) const;
   void SendSynAck(const Sock* listener, const RequestSock& req,
-                  bool retransmission, std::optional<uint32_t> cookie_tsval);
+                  bool retransmission, std::optional<uint32_t> cookie_tsval,
+                  const std::optional<FastOpenCookie>& foc = std::nullopt);
   void SendReqAck(const RequestSock& req);
   void DropReq(Sock* listener, const FourTuple& tuple);
   RequestSock* FindReq(Sock* listener, const FourTuple& tuple);
@@ -356,6 +360,18 @@ class Stack {
   void ListenStop(Sock* listener);
   void CheckCookie(Sock* listener, const Segment& seg);
   uint32_t CookieTime() const;
+
+  // fastopen.cc: TCP Fast Open where tcp_fastopen.c hooks in.
+  std::vector<SipKey> FastOpenKeys(const Sock* listener) const;
+  void FastOpenQueueTune(Sock* sk, int backlog);
+  // tcp_try_fastopen(): a child for a SYN that may carry data, or nullptr;
+  // *foc goes in as the SYN's option and out as the SYN-ACK's.
+  Sock* TryFastOpen(Sock* listener, const Segment& seg, RequestSock* req,
+                    std::optional<FastOpenCookie>* foc);
+  Sock* FastOpenCreateChild(Sock* listener, const Segment& seg, RequestSock* req);
+  void FastOpenRemoveReq(Sock* sk);
+  void FastOpenSynAckTimer(Sock* sk);
+  void FastOpenSynRecvDone(Sock* sk, const Segment& seg);
 
   // timewait.cc: TIME_WAIT and orphaned FIN_WAIT_2.
   void TimeWait(Sock* sk, TcpState substate, Duration timeo);

@@ -42,6 +42,7 @@ void Stack::TcpDone(Sock* sk) {
   if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
     counters_.Inc(Counter::kTcpAttemptFails);
   }
+  FastOpenRemoveReq(sk);  // tcp_done(): a Fast Open child's request
   SetState(sk, TcpState::kClose);
   sk->write_timer = std::monostate{};
   sk->keepalive_timer = std::monostate{};

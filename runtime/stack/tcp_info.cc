@@ -44,6 +44,8 @@ void Stack::FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const {
     info.tcpi_backoff = static_cast<uint8_t>(sk->backoff);
     if (sk->tstamp_ok) info.tcpi_options |= kTcpiOptTimestamps;
     if (sk->sack_ok) info.tcpi_options |= kTcpiOptSack;
+    // TCPI_OPT_SYN_DATA: the SYN's data was acknowledged (either side).
+    if (sk->tfo.syn_data_acked) info.tcpi_options |= kTcpiOptSynData;
     if (sk->wscale_ok) {
       info.tcpi_options |= kTcpiOptWscale;
       info.tcpi_snd_wscale = sk->snd_wscale & 0xf;

@@ -331,8 +331,12 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
       sk->snd_wnd = static_cast<uint32_t>(seg.th->window) << sk->snd_wscale;
       sk->max_window = std::max(sk->max_window, sk->snd_wnd);
       sk->snd_wl1 = seg.seq;
-      sk->retrans_stamp.reset();
-      InitTransfer(sk);
+      if (sk->fastopen_rsk) {
+        FastOpenSynRecvDone(sk, seg);
+      } else {
+        sk->retrans_stamp.reset();
+        InitTransfer(sk);
+      }
       InitializeRcvMss(sk);
       UpdatePacingRate(sk);
       break;

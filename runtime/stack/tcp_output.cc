@@ -378,7 +378,9 @@ bool Stack::RetransmitHead(Sock* sk) {
 }
 
 void Stack::RearmRto(Sock* sk) {
-  // tcp_rearm_rto(): the RTO runs from now while anything is in flight.
+  // tcp_rearm_rto(): the RTO runs from now while anything is in flight;
+  // a Fast Open child's timer is its SYN-ACK's until that is acknowledged.
+  if (sk->fastopen_rsk) return;
   if (sk->packets_out() > 0) {
     ArmRetransmitTimer(sk, sk->rto);
   } else if (!std::holds_alternative<ZeroWindowProbeTimer>(sk->write_timer)) {
@@ -390,6 +392,8 @@ bool Stack::ScheduleLossProbe(Sock* sk, bool advancing_rto) {
   // tcp_schedule_loss_probe(): with SACK, outside loss recovery, probe
   // after two RTTs (plus tcp_rto_min for a lone segment, which may wait on
   // a delayed ACK; plus 2 ms otherwise), or at the RTO if that is sooner.
+  // Not while a Fast Open child's timer waits on its SYN-ACK.
+  if (sk->fastopen_rsk) return false;
   if ((sysctls_.tcp_early_retrans != 3 && sysctls_.tcp_early_retrans != 4) ||
       sk->packets_out() == 0 || !sk->sack_ok || sk->in_loss) {
     return false;

@@ -150,7 +150,12 @@ bool Stack::WriteTimeout(Sock* sk) {
 }
 
 void Stack::RetransmitTimerFired(Sock* sk) {
-  // tcp_retransmit_timer().
+  // tcp_retransmit_timer(). A Fast Open child resends its SYN-ACK and
+  // nothing else until that is acknowledged.
+  if (sk->fastopen_rsk) {
+    FastOpenSynAckTimer(sk);
+    return;
+  }
   if (sk->packets_out() == 0) return;
   const Duration rto_max = std::chrono::milliseconds(sysctls_.tcp_rto_max_ms);
   const bool handshake =

@@ -365,8 +365,9 @@ bool Stack::SendQueuedHead(Sock* sk, uint32_t mss) {
   if (skb.len() < pcount * mss) sk->snd_sml = sent.end;
   // The first segment in flight starts the RTO; one sent while a loss
   // probe is pending moves the timer to the RTO.
-  if (was_idle || std::holds_alternative<LossProbeTimer>(sk->write_timer) ||
-      std::holds_alternative<std::monostate>(sk->write_timer)) {
+  if (!sk->fastopen_rsk &&
+      (was_idle || std::holds_alternative<LossProbeTimer>(sk->write_timer) ||
+       std::holds_alternative<std::monostate>(sk->write_timer))) {
     ArmRetransmitTimer(sk, sk->rto);
   }
   return true;
@@ -376,6 +377,7 @@ bool Stack::WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one) {
   // tcp_write_xmit(). Returns true when nothing is in flight and data
   // waits (the caller arms the probe timer).
   switch (sk->state) {
+    case TcpState::kSynRecv:  // a passive Fast Open child sends before the ACK
     case TcpState::kEstablished:
     case TcpState::kCloseWait:
     case TcpState::kFinWait1:
