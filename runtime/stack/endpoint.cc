@@ -16,6 +16,22 @@ std::strong_ordering operator<=>(const Endpoint& a, const Endpoint& b) {
   return a.port <=> b.port;
 }
 
+size_t FourTupleHash::operator()(const FourTuple& t) const {
+  // FNV-1a over the addresses and ports: fixed, so a run's tables (never
+  // iterated for output) behave the same on every machine.
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](uint8_t byte) {
+    h ^= byte;
+    h *= 1099511628211ull;
+  };
+  for (const Endpoint* e : {&t.local, &t.remote}) {
+    for (uint8_t b : e->addr.bytes) mix(b);
+    mix(static_cast<uint8_t>(e->port >> 8));
+    mix(static_cast<uint8_t>(e->port));
+  }
+  return static_cast<size_t>(h);
+}
+
 bool IsV4(const wire::IpAddress& a) { return a.family == AF_INET; }
 
 int FromSockaddr(int domain, const sockaddr* addr, socklen_t len,

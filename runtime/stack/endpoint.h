@@ -30,6 +30,11 @@ struct FourTuple {
   }
 };
 
+// For hash tables keyed by connection (Linux's established hash).
+struct FourTupleHash {
+  size_t operator()(const FourTuple& t) const;
+};
+
 // A sockaddr as a socket of `domain` (AF_INET or AF_INET6) reads it.
 // `address` is empty for the wildcard (INADDR_ANY, in6addr_any). Returns 0
 // or the errno Linux gives: EINVAL for a short length, EAFNOSUPPORT for a

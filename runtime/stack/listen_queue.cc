@@ -38,15 +38,11 @@ uint32_t Stack::CookieTime() const {
 }
 
 RequestSock* Stack::FindReq(Sock* listener, const FourTuple& tuple) {
-  for (RequestSock& req : listener->syn_queue) {
-    if (req.tuple == tuple) return &req;
-  }
-  return nullptr;
+  return listener->syn_queue.Find(tuple);
 }
 
 void Stack::DropReq(Sock* listener, const FourTuple& tuple) {
-  std::erase_if(listener->syn_queue,
-                [&tuple](const RequestSock& r) { return r.tuple == tuple; });
+  listener->syn_queue.Erase(tuple);
 }
 
 void Stack::ListenerSegment(Sock* listener, const Segment& seg) {
@@ -176,7 +172,7 @@ void Stack::ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn) {
   if (want_cookie) return;  // a cookie keeps no state
   // The request timer: TCP_TIMEOUT_INIT, doubling (tcp_timeout_init()).
   req.expires = now_ + kTimeoutInit;
-  listener->syn_queue.push_back(req);
+  ScheduleReqTimer(listener, listener->syn_queue.Add(req));
 }
 
 void Stack::SendSynAck(const Sock* listener, const RequestSock& req,
@@ -248,6 +244,7 @@ void Stack::CheckReq(Sock* listener, RequestSock* req, const Segment& seg) {
       SendSynAck(listener, *req, true, std::nullopt);
       req->expires = now_ + std::min<Duration>(kTimeoutInit * (1 << req->num_timeout),
                                                std::chrono::milliseconds(sysctls_.tcp_rto_max_ms));
+      ScheduleReqTimer(listener, *req);
     }
     return;
   }
@@ -402,11 +399,7 @@ void Stack::ReqTimer(Sock* listener, RequestSock* req) {
   // retries, keeping room for young ones.
   const int qlen = static_cast<int>(listener->syn_queue.size());
   if ((qlen << 1) > std::max(8, listener->max_ack_backlog)) {
-    int young = 0;
-    for (const RequestSock& r : listener->syn_queue) {
-      if (r.num_timeout == 0) ++young;
-    }
-    young <<= 1;
+    int young = static_cast<int>(listener->syn_queue.young()) << 1;
     while (max_retries > 2) {
       if (qlen < young) break;
       --max_retries;
@@ -434,11 +427,12 @@ void Stack::ReqTimer(Sock* listener, RequestSock* req) {
     ++req->num_retrans;
     SendSynAck(listener, *req, true, std::nullopt);
   }
-  ++req->num_timeout;
+  listener->syn_queue.CountTimeout(req);
   const Duration next = std::min<Duration>(
       kTimeoutInit * (int64_t{1} << std::min(req->num_timeout, 30)),
       std::chrono::milliseconds(sysctls_.tcp_rto_max_ms));
   req->expires = now_ + next;
+  ScheduleReqTimer(listener, *req);
 }
 
 void Stack::CheckCookie(Sock* listener, const Segment& seg) {
@@ -510,11 +504,12 @@ void Stack::CheckCookie(Sock* listener, const Segment& seg) {
 void Stack::ListenStop(Sock* listener) {
   // inet_csk_listen_stop(): requests vanish; children not yet accepted
   // are disconnected, with a RST where the peer thinks it is connected.
-  listener->syn_queue.clear();
+  listener->syn_queue.Clear();
   for (uint64_t id : listener->accept_queue) {
     Sock* child = FindSock(id);
     if (child == nullptr) continue;
     child->in_accept_queue = false;
+    ReapLater(child);
     Disconnect(child);
     child->orphan = true;
   }

@@ -14,6 +14,7 @@
 #include "runtime/stack/endpoint.h"
 #include "runtime/stack/fastopen.h"
 #include "runtime/stack/options.h"
+#include "runtime/stack/syn_queue.h"
 #include "runtime/stack/tcp_time.h"
 
 namespace synack::stack {
@@ -125,7 +126,7 @@ struct AckState {
   bool pushed = false;     // ICSK_ACK_PUSHED
   bool pushed2 = false;    // ICSK_ACK_PUSHED2
   bool now = false;        // ICSK_ACK_NOW
-  std::optional<Instant> timer;  // ICSK_ACK_TIMER with its expiry
+  std::optional<Instant> timer;  // ICSK_ACK_TIMER with its expiry (see Sock's timers)
   int quick = 0;
   int pingpong = 0;
   Duration ato{0};
@@ -137,23 +138,6 @@ struct AckState {
   int compressed = 0;
   int dup_ack_counter = 0;
   uint32_t compressed_rcv_nxt = 0;
-};
-
-// A connection request in a listener's SYN queue (TCP_NEW_SYN_RECV).
-struct RequestSock {
-  FourTuple tuple;
-  uint32_t snt_isn = 0, rcv_isn = 0, rcv_nxt = 0;
-  uint16_t mss = 536;  // the peer's MSS
-  bool tstamp_ok = false, sack_ok = false, wscale_ok = false;
-  uint8_t snd_wscale = 0, rcv_wscale = 0;
-  uint32_t rcv_wnd = 0, window_clamp = 0;
-  uint32_t ts_recent = 0, ts_off = 0;
-  uint16_t peer_window = 0;
-  Instant snt_synack;
-  int num_retrans = 0, num_timeout = 0;
-  bool acked = false;  // its ACK came while the accept queue was full
-  Instant expires;
-  std::optional<Instant> last_oow_ack_time;
 };
 
 struct Sock {
@@ -218,7 +202,7 @@ struct Sock {
 
   // Listening.
   int max_ack_backlog = 0;
-  std::vector<RequestSock> syn_queue;  // oldest first
+  SynQueue syn_queue;
   std::deque<uint64_t> accept_queue;   // children, oldest first
   std::optional<Instant> last_synq_overflow;
 
@@ -289,7 +273,8 @@ struct Sock {
 
   AckState ack;
 
-  // Timers.
+  // Timers. Whatever arms one calls Stack::ScheduleTimer() after it
+  // (timer_queue.h); cancelling is setting it empty.
   WriteTimer write_timer;
   KeepaliveTimer keepalive_timer;
 

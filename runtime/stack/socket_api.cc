@@ -42,9 +42,7 @@ bool Overlaps(const std::optional<wire::IpAddress>& a,
 
 int Stack::AllocFd() {
   // The lowest free descriptor, from 3 as in a process with stdio open.
-  int fd = 3;
-  while (fds_.count(fd) != 0) ++fd;
-  return fd;
+  return fd_numbers_.Take();
 }
 
 bool Stack::PortInUse(const Sock* sk, const std::optional<wire::IpAddress>& addr,
@@ -139,7 +137,9 @@ int Stack::ConnectPort(Sock* sk, const wire::IpAddress& local,
 
 void Stack::DetachFd(int fd, Sock* sk) {
   fds_.erase(fd);
+  fd_numbers_.Release(fd);
   sk->has_fd = false;
+  ReapLater(sk);
 }
 
 // --- socket, bind, listen, accept --------------------------------------------
@@ -590,6 +590,7 @@ void Stack::CloseSock(Sock* sk) {
       const Duration tmo = FinTime(sk);
       if (tmo > kTimewaitLen) {
         sk->keepalive_timer = FinWait2Timer{now_ + tmo - kTimewaitLen};
+        ScheduleTimer(sk, TimerKind::kKeepalive);
       } else {
         TimeWait(sk, TcpState::kFinWait2, tmo);
       }
@@ -754,7 +755,10 @@ int Stack::ReserveFd() {
 
 void Stack::ReleaseFd(int fd) {
   auto it = fds_.find(fd);
-  if (it != fds_.end() && it->second == 0) fds_.erase(it);
+  if (it != fds_.end() && it->second == 0) {
+    fds_.erase(it);
+    fd_numbers_.Release(fd);
+  }
 }
 
 std::optional<int> Stack::InqHint(int fd) const {

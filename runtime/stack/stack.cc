@@ -52,20 +52,9 @@ std::optional<SentPacket> Stack::TakeOutput() {
 }
 
 std::optional<Instant> Stack::NextDeadline() const {
-  std::optional<Instant> next;
-  auto consider = [&next](Instant t) {
-    if (!next || t < *next) next = t;
-  };
-  for (const auto& [id, sk] : socks_) {
-    if (const std::optional<Instant> t = Deadline(sk->write_timer)) consider(*t);
-    if (sk->ack.timer) consider(*sk->ack.timer);
-    if (const auto* k = std::get_if<FinWait2Timer>(&sk->keepalive_timer)) {
-      consider(k->at);
-    }
-    for (const RequestSock& req : sk->syn_queue) consider(req.expires);
-  }
-  for (const auto& [tuple, tw] : timewait_) consider(tw.expires);
-  return next;
+  const TimerEntry* next = timers_.Top();
+  if (next == nullptr) return std::nullopt;
+  return next->at;
 }
 
 void Stack::AdvanceTo(Instant now) {
@@ -276,6 +265,7 @@ Sock* Stack::NewSock(int domain) {
   sk->bbr = sysctls_.tcp_congestion_control == "bbr";
   Sock* raw = sk.get();
   socks_[raw->id] = std::move(sk);
+  ReapLater(raw);
   return raw;
 }
 
@@ -303,14 +293,15 @@ Sock* Stack::FindConnection(const FourTuple& tuple) const {
 Sock* Stack::FindListener(const Endpoint& local) const {
   // An exact address beats the wildcard, as in Linux's listener scoring.
   Sock* wildcard = nullptr;
-  for (const auto& [id, sk] : socks_) {
-    if (!sk->listening() || sk->tuple.local.port != local.port) continue;
+  for (uint64_t id : listeners_) {
+    Sock* sk = FindSock(id);
+    if (sk == nullptr || sk->tuple.local.port != local.port) continue;
     // An AF_INET socket takes IPv4 only; AF_INET6 both (no IPV6_V6ONLY).
     if (sk->domain == AF_INET && !IsV4(local.addr)) continue;
     if (sk->bound_addr) {
-      if (*sk->bound_addr == local.addr) return sk.get();
+      if (*sk->bound_addr == local.addr) return sk;
     } else if (wildcard == nullptr) {
-      wildcard = sk.get();
+      wildcard = sk;
     }
   }
   return wildcard;
@@ -324,15 +315,20 @@ void Stack::UnhashConnection(Sock* sk) {
 }
 
 void Stack::Reap() {
-  for (auto it = socks_.begin(); it != socks_.end();) {
+  // Only a socket that lost its descriptor, left the accept queue or
+  // entered CLOSE since the last Reap() can have died.
+  std::vector<uint64_t> candidates;
+  candidates.swap(reap_candidates_);
+  for (uint64_t id : candidates) {
+    auto it = socks_.find(id);
+    if (it == socks_.end()) continue;
     Sock* sk = it->second.get();
     const bool dead = !sk->has_fd && !sk->in_accept_queue &&
                       sk->state == TcpState::kClose;
     if (dead) {
       UnhashConnection(sk);
-      it = socks_.erase(it);
-    } else {
-      ++it;
+      listeners_.erase(id);
+      socks_.erase(it);
     }
   }
 }

@@ -11,14 +11,18 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/stack/counters.h"
+#include "runtime/stack/fd_numbers.h"
 #include "runtime/stack/isn.h"
 #include "runtime/stack/sock.h"
 #include "runtime/stack/sysctls.h"
 #include "runtime/stack/tcp_time.h"
+#include "runtime/stack/timer_queue.h"
 #include "runtime/wire/packet.h"
 
 namespace synack::stack {
@@ -224,6 +228,9 @@ class Stack {
   Sock* FindListener(const Endpoint& local) const;
   void HashConnection(Sock* sk);
   void UnhashConnection(Sock* sk);
+  // A socket that may have no reason left to live (no descriptor, not
+  // queued for accept, CLOSE): Reap() looks at these only.
+  void ReapLater(const Sock* sk) { reap_candidates_.push_back(sk->id); }
   void Reap();
   uint32_t TcpTimestampMs() const;
   Instant now() const { return now_; }
@@ -378,7 +385,13 @@ class Stack {
   void TimeWaitSegment(TimeWaitSock* tw, const Segment& seg);
   void SendTimeWaitAck(const TimeWaitSock& tw);
 
-  // timers.cc: each timer's expiry.
+  // timers.cc: the timer queue and each timer's expiry. Whatever arms a
+  // timer (sets its deadline) calls Schedule...() after it; cancelling
+  // needs nothing (TimerQueue's lazy deletion).
+  void ScheduleTimer(const Sock* sk, TimerKind kind);
+  void ScheduleReqTimer(const Sock* listener, const RequestSock& req);
+  void ScheduleTimeWait(const TimeWaitSock& tw);
+  std::optional<Instant> TimerArmedAt(const TimerEntry& entry) const;
   void FireTimer(Instant now);
   void RetransmitTimerFired(Sock* sk);
   bool WriteTimeout(Sock* sk);
@@ -409,8 +422,15 @@ class Stack {
   uint64_t next_id_ = 1;
   std::map<uint64_t, std::unique_ptr<Sock>> socks_;
   std::map<int, uint64_t> fds_;
-  std::map<FourTuple, uint64_t> connections_;
+  FdNumbers fd_numbers_{3};
+  // Linux's established hash; TIME_WAIT beside it, ordered as `ss` lists.
+  std::unordered_map<FourTuple, uint64_t, FourTupleHash> connections_;
   std::map<FourTuple, TimeWaitSock> timewait_;
+  std::set<uint64_t> listeners_;  // sockets in LISTEN, by id
+  std::vector<uint64_t> reap_candidates_;
+  // Every armed timer (NextDeadline() is its top).
+  mutable TimerQueue timers_{
+      [this](const TimerEntry& entry) { return TimerArmedAt(entry); }};
   std::deque<SentPacket> output_;
   std::deque<wire::Packet> loopback_;
   // Fast Open cookies by peer address (Linux keeps them in tcp_metrics).

@@ -33,6 +33,12 @@ void Stack::SetState(Sock* sk, TcpState state) {
       counters_.Inc(Counter::kTcpEstabResets);
     }
     UnhashConnection(sk);
+    ReapLater(sk);
+  }
+  if (state == TcpState::kListen) {
+    listeners_.insert(sk->id);
+  } else if (old == TcpState::kListen) {
+    listeners_.erase(sk->id);
   }
   if (state != old) ++sk->wakeups;  // sk_state_change()
   sk->state = state;

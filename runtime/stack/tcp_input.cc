@@ -131,6 +131,7 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
       sk->ack.scheduled = true;
       EnterQuickackMode(sk, kMaxQuickAcks);
       sk->ack.timer = now_ + kDelackMax;
+      ScheduleTimer(sk, TimerKind::kDelack);
     } else {
       SendAck(sk);
     }
@@ -363,9 +364,11 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
       const Duration tmo = FinTime(sk);
       if (tmo > kTimewaitLen) {
         sk->keepalive_timer = FinWait2Timer{now_ + tmo - kTimewaitLen};
+        ScheduleTimer(sk, TimerKind::kKeepalive);
       } else if (seg.fin()) {
         // Keep the socket so the FIN in this segment is processed.
         sk->keepalive_timer = FinWait2Timer{now_ + tmo};
+        ScheduleTimer(sk, TimerKind::kKeepalive);
       } else {
         TimeWait(sk, TcpState::kFinWait2, tmo);
         return false;

@@ -273,12 +273,14 @@ void Stack::SendDelayedAck(Sock* sk) {
   }
   sk->ack.scheduled = true;
   sk->ack.timer = timeout;
+  ScheduleTimer(sk, TimerKind::kDelack);
 }
 
 // --- Timers --------------------------------------------------------------------
 
 void Stack::ArmRetransmitTimer(Sock* sk, Duration when) {
   sk->write_timer = RetransmitTimer{now_ + when};
+  ScheduleTimer(sk, TimerKind::kWrite);
 }
 
 void Stack::ClearWriteTimer(Sock* sk) { sk->write_timer = std::monostate{}; }
@@ -412,6 +414,7 @@ bool Stack::ScheduleLossProbe(Sock* sk, bool advancing_rto) {
                                  : sk->rtx_queue.front().last_sent + sk->rto - now_;
   if (rto_delta > Duration{0}) timeout = std::min(timeout, RoundUpToJiffy(rto_delta));
   sk->write_timer = LossProbeTimer{now_ + timeout};
+  ScheduleTimer(sk, TimerKind::kWrite);
   return true;
 }
 

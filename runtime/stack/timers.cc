@@ -8,44 +8,62 @@
 
 namespace synack::stack {
 
-namespace {
+void Stack::ScheduleTimer(const Sock* sk, TimerKind kind) {
+  TimerEntry entry;
+  entry.owner = sk->id;
+  entry.kind = kind;
+  if (const std::optional<Instant> at = TimerArmedAt(entry)) {
+    entry.at = *at;
+    timers_.Push(entry);
+  }
+}
 
-enum class TimerKind { kWrite, kDelack, kKeepalive, kRequest, kTimeWait };
+void Stack::ScheduleReqTimer(const Sock* listener, const RequestSock& req) {
+  timers_.Push({req.expires, listener->id, TimerKind::kRequest, req.seq, req.tuple});
+}
 
-struct DueTimer {
-  TimerKind kind;
-  Instant at;
-  uint64_t sock = 0;
-  FourTuple tuple;
-};
+void Stack::ScheduleTimeWait(const TimeWaitSock& tw) {
+  timers_.Push({tw.expires, kTimeWaitOwner, TimerKind::kTimeWait, 0, tw.tuple});
+}
 
-}  // namespace
+std::optional<Instant> Stack::TimerArmedAt(const TimerEntry& entry) const {
+  if (entry.kind == TimerKind::kTimeWait) {
+    auto tw = timewait_.find(entry.tuple);
+    if (tw == timewait_.end()) return std::nullopt;
+    return tw->second.expires;
+  }
+  const Sock* sk = FindSock(entry.owner);
+  if (sk == nullptr) return std::nullopt;
+  switch (entry.kind) {
+    case TimerKind::kWrite:
+      return Deadline(sk->write_timer);
+    case TimerKind::kDelack:
+      return sk->ack.timer;
+    case TimerKind::kKeepalive:
+      if (const auto* k = std::get_if<FinWait2Timer>(&sk->keepalive_timer)) {
+        return k->at;
+      }
+      return std::nullopt;
+    case TimerKind::kRequest: {
+      const RequestSock* req = sk->syn_queue.Find(entry.tuple);
+      if (req == nullptr || req->seq != entry.seq) return std::nullopt;
+      return req->expires;
+    }
+    case TimerKind::kTimeWait:
+      break;
+  }
+  return std::nullopt;
+}
 
 void Stack::FireTimer(Instant due) {
-  // Find the earliest timer due by `due`; ties go to the oldest socket.
-  std::optional<DueTimer> first;
-  auto consider = [&first, due](DueTimer t) {
-    if (t.at <= due && (!first || t.at < first->at)) first = t;
-  };
-  for (const auto& [id, sk] : socks_) {
-    if (const std::optional<Instant> t = Deadline(sk->write_timer)) {
-      consider({TimerKind::kWrite, *t, id, {}});
-    }
-    if (sk->ack.timer) consider({TimerKind::kDelack, *sk->ack.timer, id, {}});
-    if (const auto* k = std::get_if<FinWait2Timer>(&sk->keepalive_timer)) {
-      consider({TimerKind::kKeepalive, k->at, id, {}});
-    }
-    for (const RequestSock& req : sk->syn_queue) {
-      consider({TimerKind::kRequest, req.expires, id, req.tuple});
-    }
-  }
-  for (const auto& [tuple, tw] : timewait_) {
-    consider({TimerKind::kTimeWait, tw.expires, 0, tuple});
-  }
-  if (!first) return;
+  // The earliest armed timer, if due by `due`; ties in TimerKind's order.
+  const TimerEntry* top = timers_.Top();
+  if (top == nullptr || top->at > due) return;
+  const TimerEntry first = *top;
+  timers_.Pop();
 
-  Sock* sk = FindSock(first->sock);
-  switch (first->kind) {
+  Sock* sk = FindSock(first.owner);
+  switch (first.kind) {
     case TimerKind::kWrite: {
       const WriteTimer timer = sk->write_timer;
       ClearWriteTimer(sk);
@@ -67,11 +85,11 @@ void Stack::FireTimer(Instant due) {
       KeepaliveTimerFired(sk);
       break;
     case TimerKind::kRequest:
-      if (RequestSock* req = FindReq(sk, first->tuple)) ReqTimer(sk, req);
+      if (RequestSock* req = FindReq(sk, first.tuple)) ReqTimer(sk, req);
       break;
     case TimerKind::kTimeWait:
       // inet_twsk_kill(): the tuple is free again.
-      timewait_.erase(first->tuple);
+      timewait_.erase(first.tuple);
       counters_.Inc(Counter::kTcpExtTW);
       break;
   }
@@ -270,6 +288,7 @@ void Stack::ProbeTimerFired(Sock* sk) {
     when = remaining <= Duration{0} ? kJiffy : std::min(when, RoundUpToJiffy(remaining));
   }
   sk->write_timer = ZeroWindowProbeTimer{now_ + when};
+  ScheduleTimer(sk, TimerKind::kWrite);
 }
 
 void Stack::KeepaliveTimerFired(Sock* sk) {

@@ -35,6 +35,7 @@ void Stack::TimeWait(Sock* sk, TcpState substate, Duration timeo) {
   const FourTuple tuple = sk->tuple;
   TcpDone(sk);
   timewait_[tuple] = tw;
+  ScheduleTimeWait(tw);
 }
 
 void Stack::SendTimeWaitAck(const TimeWaitSock& tw) {
@@ -107,6 +108,7 @@ void Stack::TimeWaitSegment(TimeWaitSock* tw, const Segment& seg) {
       tw->ts_recent_stamp = now_;
     }
     tw->expires = now_ + kTimewaitLen;
+    ScheduleTimeWait(*tw);
     SendTimeWaitAck(*tw);
     return;
   }
@@ -123,6 +125,7 @@ void Stack::TimeWaitSegment(TimeWaitSock* tw, const Segment& seg) {
       }
     } else {
       tw->expires = now_ + kTimewaitLen;
+      ScheduleTimeWait(*tw);
     }
     if (seg.opts.saw_tstamp) {
       tw->ts_recent = seg.opts.tsval;
@@ -149,7 +152,10 @@ void Stack::TimeWaitSegment(TimeWaitSock* tw, const Segment& seg) {
   // Anything else is out of window: ACK it (rate-limited) and restart the
   // timer if it was an ACK or failed PAWS.
   if (!seg.rst()) {
-    if (paws_reject || seg.ack_flag()) tw->expires = now_ + kTimewaitLen;
+    if (paws_reject || seg.ack_flag()) {
+      tw->expires = now_ + kTimewaitLen;
+      ScheduleTimeWait(*tw);
+    }
     ack_rate_limited(Counter::kTcpExtTCPACKSkippedTimeWait);
   }
 }

@@ -211,6 +211,7 @@ void Stack::CheckProbeTimer(Sock* sk) {
   const Duration base = std::max<Duration>(
       sk->rto, std::chrono::microseconds(sysctls_.tcp_rto_min_us));
   sk->write_timer = ZeroWindowProbeTimer{now_ + RoundUpToJiffy(base)};
+  ScheduleTimer(sk, TimerKind::kWrite);
 }
 
 uint32_t Stack::CwndTest(const Sock* sk, const QueuedSkb& skb, uint32_t mss) const {
