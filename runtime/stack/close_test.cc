@@ -315,5 +315,35 @@ TEST_F(CloseTest, TimestampsWithoutOffsets) {
   EXPECT_EQ(wire::Load32(&other->tcp()->options[2].data[0]), tsval);
 }
 
+// tcp_max_tw_buckets=0: no TIME_WAIT at all; the last ACK still leaves,
+// the retransmitted FIN then finds no socket (measured with 1 and a second
+// connection in scripts/close/max-tw-buckets.pkt).
+TEST_F(CloseTest, NoTimeWaitBeyondMaxTwBuckets) {
+  sysctls().tcp_max_tw_buckets = 0;
+  const int fd = EstablishedSocket();
+  EXPECT_EQ(stack().Close(T(0.2), fd), Ok(0));
+  ExpectSent(0.2, "F. 1:1(0) ack 1 win 64 <nop,nop,TS val 200 ecr 110>");
+  Send(0.3, "F. 1:1(0) ack 2 win 514 <nop,nop,TS val 130 ecr 200>");
+  ExpectSent(0.3, ". 2:2(0) ack 2 win 64 <nop,nop,TS val 300 ecr 130>");
+  EXPECT_EQ(Counter("TcpExtTCPTimeWaitOverflow"), 1);
+  Send(0.4, "F. 1:1(0) ack 2 win 514 <nop,nop,TS val 140 ecr 300>");
+  ExpectSent(0.4, "R 2:2(0) win 0");
+}
+
+// TCP_LINGER2 < 0: the ACK of an orphan's FIN is answered with a RST
+// (measured in scripts/close/linger2.pkt).
+TEST_F(CloseTest, NegativeLinger2ResetsOnFinAck) {
+  const int fd = EstablishedSocket();
+  const int minus_one = -1;
+  EXPECT_EQ(stack().Setsockopt(T(0.2), fd, IPPROTO_TCP, TCP_LINGER2, &minus_one,
+                               sizeof minus_one),
+            Ok(0));
+  EXPECT_EQ(stack().Close(T(0.2), fd), Ok(0));
+  ExpectSent(0.2, "F. 1:1(0) ack 1 win 64 <nop,nop,TS val 200 ecr 110>");
+  Send(0.3, ". 1:1(0) ack 2 win 514 <nop,nop,TS val 130 ecr 200>");
+  ExpectSent(0.3, "R 2:2(0) win 0");
+  EXPECT_EQ(Counter("TcpExtTCPAbortOnData"), 1);
+}
+
 }  // namespace
 }  // namespace synack::stack::test

@@ -41,6 +41,7 @@ const char* CounterName(Counter counter) {
     case Counter::kTcpExtDelayedACKs: return "TcpExtDelayedACKs";
     case Counter::kTcpExtDelayedACKLost: return "TcpExtDelayedACKLost";
     case Counter::kTcpExtTW: return "TcpExtTW";
+    case Counter::kTcpExtTCPTimeWaitOverflow: return "TcpExtTCPTimeWaitOverflow";
     case Counter::kTcpExtTCPOFOQueue: return "TcpExtTCPOFOQueue";
     case Counter::kTcpExtTCPDSACKOldSent: return "TcpExtTCPDSACKOldSent";
     case Counter::kTcpExtTCPDSACKOfoSent: return "TcpExtTCPDSACKOfoSent";

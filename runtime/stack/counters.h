@@ -46,6 +46,7 @@ enum class Counter {
   kTcpExtDelayedACKs,
   kTcpExtDelayedACKLost,
   kTcpExtTW,
+  kTcpExtTCPTimeWaitOverflow,  // tcp_max_tw_buckets reached: no timewait
   kTcpExtTCPOFOQueue,
   kTcpExtTCPDSACKOldSent,
   kTcpExtTCPDSACKOfoSent,

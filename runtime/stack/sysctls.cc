@@ -54,7 +54,6 @@ const std::vector<Unmodelled>& UnmodelledTable() {
       {"net.ipv4.tcp_keepalive_time", "7200", 1, 1, INT_MAX},
       {"net.ipv4.tcp_limit_output_bytes", "4194304", 1, 0, INT_MAX},
       {"net.ipv4.tcp_max_reordering", "300", 1, INT_MIN, INT_MAX},
-      {"net.ipv4.tcp_max_tw_buckets", "131072", 1, 0, INT_MAX},
       {"net.ipv4.tcp_min_rtt_wlen", "300", 1, 0, 86400},
       {"net.ipv4.tcp_moderate_rcvbuf", "1", 1, 0, 255},
       {"net.ipv4.tcp_mtu_probe_floor", "48", 1, 48, 65535},
@@ -135,6 +134,8 @@ const std::vector<Entry>& Table() {
       // Measured: 0, -1 and 65536 are all accepted.
       {"net.ipv4.tcp_max_syn_backlog", Kind::kInt, INT_MIN, INT_MAX,
        [](Sysctls& s) { return One(s.tcp_max_syn_backlog); }, nullptr},
+      {"net.ipv4.tcp_max_tw_buckets", Kind::kInt, 0, INT_MAX,
+       [](Sysctls& s) { return One(s.tcp_max_tw_buckets); }, nullptr},
       {"net.ipv4.tcp_min_snd_mss", Kind::kInt, 48, 65535,
        [](Sysctls& s) { return One(s.tcp_min_snd_mss); }, nullptr},
       {"net.ipv4.tcp_orphan_retries", Kind::kU8, 0, 255,

@@ -32,6 +32,7 @@ struct Sysctls {
   int tcp_retries2 = 15;               // u8
   int tcp_orphan_retries = 0;          // u8; 0 means 8 while the peer answers
   int tcp_rfc1337 = 0;                 // u8: 0 lets a RST kill TIME_WAIT
+  int tcp_max_tw_buckets = 131072;     // timewait sockets (TIME_WAIT, FIN_WAIT_2)
   int tcp_rto_min_us = 200000;         // 1..INT_MAX
   int tcp_rto_max_ms = 120000;         // 1000..120000
   int tcp_challenge_ack_limit = INT_MAX;

@@ -349,10 +349,12 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
       if (!sk->orphan) break;
       // An orphan does not wait forever for the peer's FIN: TCP_LINGER2
       // or tcp_fin_timeout, not less than 3.5 RTO (tcp_fin_time()).
+      // TCP_LINGER2 < 0: no FIN_WAIT_2 at all; the ACK of our FIN is
+      // answered with a RST (measured: `R <ack>:<ack>(0)`).
       if (sk->linger2 < 0) {
         TcpDone(sk);
         counters_.Inc(Counter::kTcpExtTCPAbortOnData);
-        return false;
+        return true;
       }
       if (seg.end_seq != seg.seq &&
           SeqAfter(seg.end_seq - (seg.fin() ? 1 : 0), sk->rcv_nxt)) {

@@ -9,6 +9,15 @@ namespace synack::stack {
 namespace flag = wire::tcp_flag;
 
 void Stack::TimeWait(Sock* sk, TcpState substate, Duration timeo) {
+  // inet_twsk_alloc(): at tcp_max_tw_buckets timewait sockets the
+  // connection just closes (measured with 1: the second TIME_WAIT never
+  // appears, TcpExtTCPTimeWaitOverflow counts it, a retransmitted FIN then
+  // gets a RST).
+  if (timewait_.size() >= static_cast<size_t>(std::max(0, sysctls_.tcp_max_tw_buckets))) {
+    counters_.Inc(Counter::kTcpExtTCPTimeWaitOverflow);
+    TcpDone(sk);
+    return;
+  }
   TimeWaitSock tw;
   tw.tuple = sk->tuple;
   tw.domain = sk->domain;
