@@ -1,7 +1,17 @@
 // FlowTable: the flows of a run and the choice of the default one.
 #include "interpreter/flow_table.h"
 
+#include <algorithm>
+
 namespace synack::interpreter {
+
+namespace {
+
+uint32_t PortsKey(uint16_t local_port, uint16_t remote_port) {
+  return (uint32_t{local_port} << 16) | remote_port;
+}
+
+}  // namespace
 
 FlowTable::FlowTable(uint16_t bind_port) : bound_port_(bind_port) {}
 
@@ -29,11 +39,8 @@ void FlowTable::OnConnect(uint16_t remote_port) {
 }
 
 FlowRef FlowTable::Named(uint16_t local_port, uint16_t remote_port) const {
-  for (int i = static_cast<int>(flows_.size()) - 1; i >= 0; --i) {
-    const Flow& flow = *flows_[i];
-    if (flow.local_port == local_port && flow.remote_port == remote_port) {
-      return FlowRef{flow, i};
-    }
+  if (const int i = Newest(local_port, remote_port); i >= 0) {
+    return FlowRef{*flows_[i], i};
   }
   FlowRef ref;
   ref.flow.local_port = local_port;
@@ -95,11 +102,14 @@ FlowRef FlowTable::DefaultOutbound(uint16_t live_local, uint16_t live_remote,
 void FlowTable::Commit(const FlowRef& ref) {
   int index = ref.index;
   if (index >= 0) {
+    // Matching may have taught the flow its ports.
+    Unindex(index);
     *flows_[index] = ref.flow;
   } else {
     flows_.push_back(std::make_unique<Flow>(ref.flow));
     index = static_cast<int>(flows_.size()) - 1;
   }
+  Index(index);
   if (ref.make_default) {
     default_ = index;
     pending_connect_.reset();
@@ -116,13 +126,10 @@ const Flow* FlowTable::Find(uint16_t local_port, uint16_t remote_port,
     *is_default = true;
     return flows_[default_].get();
   }
-  for (int i = static_cast<int>(flows_.size()) - 1; i >= 0; --i) {
-    if (flows_[i]->local_port == local_port &&
-        flows_[i]->remote_port == remote_port) {
-      // Lines without ports still reach the connection before a connect().
-      *is_default = pending_connect_ && i == before_connect_;
-      return flows_[i].get();
-    }
+  if (const int i = Newest(local_port, remote_port); i >= 0) {
+    // Lines without ports still reach the connection before a connect().
+    *is_default = pending_connect_ && i == before_connect_;
+    return flows_[i].get();
   }
   if (pending_connect_ && pending_connect_->remote_port == remote_port) {
     *is_default = true;
@@ -131,11 +138,33 @@ const Flow* FlowTable::Find(uint16_t local_port, uint16_t remote_port,
   return nullptr;
 }
 
-bool FlowTable::RemotePortUsed(uint16_t port) const {
-  for (const auto& flow : flows_) {
-    if (flow->remote_port == port) return true;
+int FlowTable::Newest(uint16_t local_port, uint16_t remote_port) const {
+  auto it = by_ports_.find(PortsKey(local_port, remote_port));
+  return it == by_ports_.end() || it->second.empty() ? -1 : it->second.back();
+}
+
+void FlowTable::Index(int index) {
+  const Flow& flow = *flows_[index];
+  std::vector<int>& same = by_ports_[PortsKey(flow.local_port, flow.remote_port)];
+  same.insert(std::upper_bound(same.begin(), same.end(), index), index);
+  ++remote_port_uses_[flow.remote_port];
+}
+
+void FlowTable::Unindex(int index) {
+  const Flow& flow = *flows_[index];
+  auto it = by_ports_.find(PortsKey(flow.local_port, flow.remote_port));
+  if (it != by_ports_.end()) {
+    std::erase(it->second, index);
+    if (it->second.empty()) by_ports_.erase(it);
   }
-  return false;
+  auto uses = remote_port_uses_.find(flow.remote_port);
+  if (uses != remote_port_uses_.end() && --uses->second == 0) {
+    remote_port_uses_.erase(uses);
+  }
+}
+
+bool FlowTable::RemotePortUsed(uint16_t port) const {
+  return remote_port_uses_.count(port) != 0;
 }
 
 uint16_t FlowTable::NextRemotePort() const {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "interpreter/flow.h"
@@ -67,8 +68,17 @@ class FlowTable {
  private:
   uint16_t NextRemotePort() const;
   bool RemotePortUsed(uint16_t port) const;
+  // The newest flow with these ports, or -1.
+  int Newest(uint16_t local_port, uint16_t remote_port) const;
+  void Index(int index);
+  void Unindex(int index);
 
   std::vector<std::unique_ptr<Flow>> flows_;
+  // Indexes of flows_ by ports, so a lookup costs the same with thousands
+  // of flows: the flows with each (local, remote) pair, oldest first, and
+  // how many flows use each remote port.
+  std::unordered_map<uint32_t, std::vector<int>> by_ports_;
+  std::unordered_map<uint16_t, int> remote_port_uses_;
   int default_ = -1;  // index of the default flow; -1: none yet
   // Set by connect(): the default flow is this pending one until its first
   // packet is committed.
