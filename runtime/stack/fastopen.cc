@@ -176,3 +176,250 @@ void Stack::FastOpenSynRecvDone(Sock* sk, const Segment& seg) {
 }
 
 }  // namespace synack::stack
+
+// --- Client ------------------------------------------------------------------
+
+namespace synack::stack {
+
+namespace {
+
+// MAX_TCP_OPTION_SPACE: a SYN's data leaves room for any options.
+constexpr int kMaxTcpOptionSpace = 40;
+
+}  // namespace
+
+bool Stack::FastOpenCookieCheck(Sock* sk, uint16_t* mss,
+                                std::optional<FastOpenCookie>* cookie) {
+  // tcp_fastopen_cache_get(), then tcp_fastopen_cookie_check(): the SYN may
+  // carry data with a cached cookie, or without one when none is needed.
+  *cookie = FastOpenCookie{};
+  if (auto it = fastopen_cookies_.find(sk->tuple.remote.addr.ToString());
+      it != fastopen_cookies_.end()) {
+    if (it->second.mss != 0) *mss = it->second.mss;
+    *cookie = it->second.cookie;
+    if (cookie->value().val.empty() && it->second.try_exp == 1) cookie->value().exp = true;
+  }
+  if ((sysctls_.tcp_fastopen & tfo::kClientNoCookie) || sk->tfo.no_cookie) {
+    cookie->reset();
+    return true;
+  }
+  if (!cookie->value().val.empty()) return true;
+  sk->tfo.client_fail = 1;  // TFO_COOKIE_UNAVAILABLE
+  return false;
+}
+
+bool Stack::FastOpenDeferConnect(Sock* sk) {
+  // tcp_fastopen_defer_connect(): TCP_FASTOPEN_CONNECT with a cookie puts
+  // the SYN off until the first write; without one the SYN asks for one.
+  if (!sk->fastopen_connect || sk->tfo.request) return false;
+  uint16_t mss = 0;
+  std::optional<FastOpenCookie> cookie;
+  if (FastOpenCookieCheck(sk, &mss, &cookie)) {
+    sk->defer_connect = true;
+    return true;
+  }
+  sk->tfo.connect_request = true;
+  return false;
+}
+
+bool Stack::FastOpenSendSyn(Sock* sk) {
+  // tcp_send_syn_data(), for a connection with a Fast Open request.
+  FastOpenSock& fo = sk->tfo;
+  if (!fo.request && !fo.connect_request) return false;
+  uint16_t mss = sk->advmss;  // unless the peer's MSS is cached
+  std::optional<FastOpenCookie> cookie;
+  const bool syn_data_ok = FastOpenCookieCheck(sk, &mss, &cookie);
+  sk->mss_clamp = mss;
+  if (!syn_data_ok) {
+    // A plain SYN asking for a cookie; SYN retransmissions carry no option.
+    sk->syn_fastopen = std::vector<uint8_t>{};
+    fo.syn_fastopen_exp = cookie && cookie->exp;
+    SendSyn(sk, false);
+    sk->syn_fastopen.reset();
+    return true;
+  }
+  if (sk->user_mss != 0 && sk->user_mss < sk->mss_clamp) {
+    sk->mss_clamp = static_cast<uint16_t>(sk->user_mss);
+  }
+  SyncMss(sk);
+  // As much data as one segment of the path MSS takes with the largest
+  // options beside it.
+  const int path_mss = std::min(MssFor(sk->tuple.remote.addr), int{sk->mss_clamp});
+  const size_t space = std::min<size_t>(
+      static_cast<size_t>(std::max(path_mss - kMaxTcpOptionSpace, 0)), fo.data.size());
+  if (space > 0) {
+    sk->send_buf.insert(sk->send_buf.end(), fo.data.begin(),
+                        fo.data.begin() + static_cast<long>(space));
+    SentSegment data;
+    data.seq = sk->iss + 1;
+    data.end = data.seq + static_cast<uint32_t>(space);
+    data.push = true;
+    data.truesize = kSkbTruesize + static_cast<uint32_t>(space);
+    data.first_sent = data.last_sent = now_;
+    sk->rtx_queue.push_back(data);
+    sk->wmem_queued += data.truesize;
+    sk->snd_nxt = sk->write_seq = sk->pushed_seq = data.end;
+    counters_.Inc(Counter::kTcpExtTCPOrigDataSent);
+    sk->bytes_sent += space;
+    ++sk->data_segs_out;
+  }
+  fo.copied = space;
+  fo.syn_data = space > 0;
+  if (cookie) {
+    sk->syn_fastopen = cookie->val;
+    fo.syn_fastopen_exp = cookie->exp;
+  }
+  SendSyn(sk, false, static_cast<uint32_t>(space));
+  sk->syn_fastopen.reset();
+  return true;
+}
+
+void Stack::FastOpenFreeRequest(Sock* sk) {
+  // tcp_free_fastopen_req(), and the deferred connect is over.
+  sk->tfo.request = false;
+  sk->tfo.data = {};
+  sk->tfo.size = sk->tfo.copied = 0;
+  sk->defer_connect = false;
+}
+
+CallResult Stack::SendmsgFastOpen(Instant now, int fd, Sock* sk,
+                                  std::span<const uint8_t> data, bool nonblocking,
+                                  const sockaddr* addr, socklen_t addrlen,
+                                  size_t* copied_syn) {
+  // tcp_sendmsg_fastopen() and the __inet_stream_connect() it calls, in
+  // two halves: the first call starts the connection; a blocking call,
+  // called again while the handshake runs, only waits.
+  FastOpenSock& fo = sk->tfo;
+  int err = 0;
+  if (!fo.request) {
+    if (!(sysctls_.tcp_fastopen & tfo::kClientEnable) ||
+        (addr != nullptr && addrlen >= static_cast<socklen_t>(sizeof(sa_family_t)) &&
+         addr->sa_family == AF_UNSPEC)) {
+      return CallResult::Error(EOPNOTSUPP);
+    }
+    // Another Fast Open request (a deferred connect's cookie request) is
+    // in progress.
+    if (fo.connect_request) return CallResult::Error(EALREADY);
+    fo.request = true;
+    fo.data = data;
+    fo.size = data.size();
+    fo.copied = 0;
+    if (sk->defer_connect) {
+      // tcp_connect() now, and the connect() counts as in progress.
+      SendFirstSyn(sk);
+      RunLoopback();
+      err = EINPROGRESS;
+    } else {
+      switch (sk->socket_state) {
+        case SocketState::kConnected:
+          err = EISCONN;
+          break;
+        case SocketState::kConnecting:
+          err = EALREADY;
+          break;
+        case SocketState::kDisconnecting:
+          err = EINVAL;
+          break;
+        case SocketState::kUnconnected:
+          if (sk->state != TcpState::kClose) {
+            err = EISCONN;
+            break;
+          }
+          if (const CallResult c = Connect(now, fd, addr, addrlen);
+              c.ret < 0 && c.err != EINPROGRESS && c.err != EAGAIN) {
+            FastOpenFreeRequest(sk);
+            return c;
+          }
+          err = EINPROGRESS;
+          break;
+      }
+      if (err == EISCONN || err == EINVAL) {
+        FastOpenFreeRequest(sk);
+        return CallResult::Error(err);
+      }
+    }
+    fo.data = {};
+  }
+  // inet_wait_for_connect(), or not for a non-blocking call.
+  if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
+    if (nonblocking) {
+      *copied_syn = fo.copied;
+      FastOpenFreeRequest(sk);
+      return CallResult::Error(err != 0 ? err : EALREADY);
+    }
+    return {-1, EAGAIN, true};
+  }
+  // Reset, refused or timed out: what the SYN carried is lost with it.
+  if (sk->state == TcpState::kClose) {
+    FastOpenFreeRequest(sk);
+    const int sock_err = sk->err != 0 ? sk->err : ECONNABORTED;
+    sk->err = 0;
+    sk->socket_state = SocketState::kUnconnected;
+    Disconnect(sk);
+    return CallResult::Error(sock_err);
+  }
+  sk->socket_state = SocketState::kConnected;
+  *copied_syn = fo.copied;
+  FastOpenFreeRequest(sk);
+  return CallResult::Ok(0);
+}
+
+bool Stack::FastOpenSynAck(Sock* sk, const Segment& seg) {
+  // tcp_rcv_fastopen_synack(): remember the cookie and the peer's MSS;
+  // data of the SYN the SYN-ACK left unacknowledged goes again at once.
+  FastOpenSock& fo = sk->tfo;
+  fo.connect_request = false;
+  const bool data = fo.syn_data && !sk->rtx_queue.empty();
+  std::optional<FastOpenCookie> cookie;
+  if (seg.opts.fastopen) cookie = FastOpenCookie{*seg.opts.fastopen, seg.opts.fastopen_exp};
+  int try_exp = 0;
+  if (!fo.syn_fastopen) {
+    cookie.reset();  // an unsolicited cookie is ignored
+  } else if (sk->total_retrans == 0 && !cookie && !fo.syn_data) {
+    // A request went unanswered: ask in the other option next time.
+    try_exp = fo.syn_fastopen_exp ? 2 : 1;
+  }
+  // tcp_fastopen_cache_set().
+  FastOpenCacheEntry& entry = fastopen_cookies_[sk->tuple.remote.addr.ToString()];
+  if (sk->mss_clamp != 0) entry.mss = sk->mss_clamp;
+  if (cookie && !cookie->val.empty()) {
+    entry.cookie = *cookie;
+  } else if (try_exp > entry.try_exp && entry.cookie.val.empty() && !entry.cookie.exp) {
+    entry.try_exp = try_exp;
+  }
+
+  if (data) {
+    fo.client_fail = sk->total_retrans != 0 ? 3 : 2;  // SYN_RETRANSMITTED, DATA_NOT_ACKED
+    // tcp_mark_skb_lost() on all of it, tcp_non_congestion_loss_retransmit():
+    // loss recovery without touching cwnd, the data cut to the new MSS.
+    const uint32_t mss = std::max<uint32_t>(SendMss(sk), 1);
+    for (SentSegment& s : sk->rtx_queue) {
+      s.pcount = std::max<uint32_t>(1, (s.end - s.seq + mss - 1) / mss);
+    }
+    sk->in_loss = true;
+    sk->high_seq = sk->snd_nxt;
+    sk->lost_next = sk->snd_una;
+    sk->undo_marker = 0;
+    XmitRetransmitQueue(sk);
+    RearmRto(sk);
+    counters_.Inc(Counter::kTcpExtTCPFastOpenActiveFail);
+    return true;
+  }
+  fo.syn_data_acked = fo.syn_data;
+  if (fo.syn_data_acked) counters_.Inc(Counter::kTcpExtTCPFastOpenActive);
+  // tcp_fastopen_add_skb(): data in the SYN-ACK is received now.
+  if (seg.len > 0) {
+    const std::vector<uint8_t>& payload = seg.packet->payload;
+    sk->QueueRecv(payload.begin(), payload.end());
+    sk->rcv_nxt += seg.len;
+    sk->bytes_received += seg.len;
+    ++sk->wakeups;
+  }
+  if (seg.fin()) {
+    sk->rcv_nxt += 1;
+    Fin(sk);
+  }
+  return false;
+}
+
+}  // namespace synack::stack

@@ -52,6 +52,15 @@ std::vector<SipKey> ParseFastOpenKeys(const std::string& text);
 // `tuple.remote` is the SYN's source.
 std::vector<uint8_t> FastOpenCookieFor(const SipKey& key, const FourTuple& tuple);
 
+// What tcp_metrics keeps per peer for Fast Open (tcp_fastopen_metrics):
+// the peer's MSS, its cookie, and whether to ask in the experimental
+// option next time (try_exp 1) or in the RFC 7413 one again (2).
+struct FastOpenCacheEntry {
+  uint16_t mss = 0;
+  FastOpenCookie cookie;
+  int try_exp = 0;
+};
+
 // The Fast Open state of one socket beyond the handshake's request socket.
 struct FastOpenSock {
   // A listener: TCP_FASTOPEN's queue length (fastopenq.max_qlen), the
@@ -66,11 +75,15 @@ struct FastOpenSock {
   bool syn_data_acked = false;
 
   // A client. sendto(MSG_FASTOPEN) or a deferred connect's first write is
-  // in progress (tp->fastopen_req): the bytes offered and the bytes the
-  // SYN took.
+  // in progress (tp->fastopen_req, freed when the call returns): the bytes
+  // offered (valid during the call only) and the bytes the SYN took.
   bool request = false;
-  size_t request_size = 0;
+  std::span<const uint8_t> data;
+  size_t size = 0;
   size_t copied = 0;
+  // The cookie request of a TCP_FASTOPEN_CONNECT connect() without a
+  // cookie (the fastopen_req tcp_fastopen_defer_connect() allocates).
+  bool connect_request = false;
   // The SYN carries data (tp->syn_data), a Fast Open option (syn_fastopen),
   // the experimental one (syn_fastopen_exp); the SYN-ACK acknowledged the
   // data (syn_data_acked is shared with the passive side's flag).

@@ -263,6 +263,8 @@ CallResult Stack::Connect(Instant now, int fd, const sockaddr* addr, socklen_t l
       return CallResult::Error(EISCONN);
     case SocketState::kConnecting:
     case SocketState::kDisconnecting:
+      // A connect() put off for Fast Open counts as done.
+      if (sk->defer_connect) return CallResult::Error(EISCONN);
       if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
         return {-1, sk->nonblocking ? EALREADY : EAGAIN, !sk->nonblocking};
       }
@@ -340,13 +342,7 @@ CallResult Stack::Connect(Instant now, int fd, const sockaddr* addr, socklen_t l
   // peer the SYN waits for the first write, which it carries, and
   // connect() returns 0; without one, the SYN asks for a cookie.
   sk->syn_fastopen.reset();
-  if (sk->fastopen_connect) {
-    if (fastopen_cookies_.count(remote.ToString()) != 0) {
-      sk->defer_connect = true;
-      return CallResult::Ok(0);
-    }
-    sk->syn_fastopen = std::vector<uint8_t>{};
-  }
+  if (FastOpenDeferConnect(sk)) return CallResult::Ok(0);
   SendFirstSyn(sk);
   RunLoopback();  // a connection to ourselves may complete at once
   if (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv) {
@@ -365,7 +361,7 @@ void Stack::SendFirstSyn(Sock* sk) {
   syn.first_sent = now_;
   sk->rtx_queue.push_back(syn);
   sk->retrans_stamp = now_;
-  SendSyn(sk, false);
+  if (!FastOpenSendSyn(sk)) SendSyn(sk, false);
   ArmRetransmitTimer(sk, sk->rto);
 }
 
@@ -424,24 +420,43 @@ CallResult Stack::Read(Instant now, int fd, std::span<uint8_t> buffer, int flags
   return {-1, EAGAIN, !nonblocking};
 }
 
-CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int flags) {
+CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int flags,
+                        const sockaddr* addr, socklen_t addrlen) {
   AdvanceTo(now);
   CallResult error;
   Sock* sk = SockForFd(fd, &error);
   if (sk == nullptr) return error;
   const bool nonblocking = sk->nonblocking || (flags & MSG_DONTWAIT);
-  if (sk->defer_connect) {
-    // tcp_sendmsg_fastopen(): the first write makes the connect() that
-    // waited for it, its SYN with the cookie. (Linux puts the data in the
-    // SYN; here it follows the handshake.)
-    sk->defer_connect = false;
-    sk->syn_fastopen = fastopen_cookies_[sk->tuple.remote.addr.ToString()];
-    SendFirstSyn(sk);
-    RunLoopback();
-    if (nonblocking && (sk->state == TcpState::kSynSent || sk->state == TcpState::kSynRecv)) {
-      return CallResult::Error(EINPROGRESS);
+  // tcp_sendmsg_locked(): MSG_FASTOPEN, or the first write after a
+  // deferred Fast Open connect(), connects first; what the SYN took counts
+  // towards the result, and a non-blocking call returns it at once.
+  size_t copied_syn = 0;
+  if ((flags & MSG_FASTOPEN) || sk->defer_connect || sk->tfo.request) {
+    const CallResult r =
+        SendmsgFastOpen(now, fd, sk, data, nonblocking, addr, addrlen, &copied_syn);
+    if (r.would_block) return r;
+    if (r.ret < 0) {
+      if (r.err == EINPROGRESS && copied_syn > 0) {
+        return CallResult::Ok(static_cast<int64_t>(copied_syn));
+      }
+      return r;
     }
+    data = data.subspan(copied_syn);
   }
+  CallResult r = WriteStream(sk, data, flags, nonblocking);
+  if (copied_syn == 0) return r;
+  if (r.ret >= 0) {
+    r.ret += static_cast<int64_t>(copied_syn);
+  } else if (r.would_block) {
+    r = {static_cast<int64_t>(copied_syn), 0, true};
+  } else {
+    r = CallResult::Ok(static_cast<int64_t>(copied_syn));
+  }
+  return r;
+}
+
+CallResult Stack::WriteStream(Sock* sk, std::span<const uint8_t> data, int flags,
+                              bool nonblocking) {
   // tcp_sendmsg(): wait for the connection to open; anything but an
   // opening connection is an error (measured: write on a new socket and
   // on a listener is EPIPE). A passive Fast Open child may send in

@@ -157,8 +157,10 @@ class Stack {
   CallResult Read(Instant now, int fd, std::span<uint8_t> buffer, int flags = 0);
   // write/send: `flags` takes MSG_DONTWAIT (MSG_NOSIGNAL and MSG_MORE are
   // accepted and have no effect here).
+  // MSG_FASTOPEN connects to `addr` and puts what fits in the SYN.
   CallResult Write(Instant now, int fd, std::span<const uint8_t> data,
-                   int flags = 0);
+                   int flags = 0, const sockaddr* addr = nullptr,
+                   socklen_t addrlen = 0);
   CallResult Close(Instant now, int fd);
   CallResult Shutdown(Instant now, int fd, int how);
   CallResult Getsockopt(Instant now, int fd, int level, int name, void* value,
@@ -289,7 +291,8 @@ class Stack {
   bool TransmitSegment(Sock* sk, uint32_t seq, uint32_t len, uint16_t flags,
                        bool retransmission, uint32_t pcount,
                        uint32_t gso_size = 0);
-  void SendSyn(Sock* sk, bool retransmission);
+  // `data_len`: bytes of the send buffer the SYN carries (Fast Open).
+  void SendSyn(Sock* sk, bool retransmission, uint32_t data_len = 0);
   void SendFirstSyn(Sock* sk);
   void SendSynAckFromSock(Sock* sk, bool retransmission);
   void SendAck(Sock* sk);
@@ -346,6 +349,8 @@ class Stack {
   bool SendQueuedHead(Sock* sk, uint32_t mss);
   bool WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one);
   void SendFin(Sock* sk);
+  CallResult WriteStream(Sock* sk, std::span<const uint8_t> data, int flags,
+                         bool nonblocking);
 
   // listen_queue.cc: SYNs and ACKs at a listener, the accept queue.
   void ListenerSegment(Sock* listener, const Segment& seg);
@@ -379,6 +384,17 @@ class Stack {
   void FastOpenRemoveReq(Sock* sk);
   void FastOpenSynAckTimer(Sock* sk);
   void FastOpenSynRecvDone(Sock* sk, const Segment& seg);
+  // The client: tcp_fastopen_cookie_check(), tcp_fastopen_defer_connect(),
+  // tcp_send_syn_data() (false: not a Fast Open SYN), tcp_sendmsg_fastopen()
+  // and tcp_rcv_fastopen_synack() (true: the SYN's data must go again).
+  bool FastOpenCookieCheck(Sock* sk, uint16_t* mss, std::optional<FastOpenCookie>* cookie);
+  bool FastOpenDeferConnect(Sock* sk);
+  bool FastOpenSendSyn(Sock* sk);
+  CallResult SendmsgFastOpen(Instant now, int fd, Sock* sk, std::span<const uint8_t> data,
+                             bool nonblocking, const sockaddr* addr, socklen_t addrlen,
+                             size_t* copied_syn);
+  void FastOpenFreeRequest(Sock* sk);
+  bool FastOpenSynAck(Sock* sk, const Segment& seg);
 
   // timewait.cc: TIME_WAIT and orphaned FIN_WAIT_2.
   void TimeWait(Sock* sk, TcpState substate, Duration timeo);
@@ -434,7 +450,7 @@ class Stack {
   std::deque<SentPacket> output_;
   std::deque<wire::Packet> loopback_;
   // Fast Open cookies by peer address (Linux keeps them in tcp_metrics).
-  std::map<std::string, std::vector<uint8_t>> fastopen_cookies_;
+  std::map<std::string, FastOpenCacheEntry> fastopen_cookies_;
   // Per-destination offsets for ephemeral ports (Linux's table_perturb).
   std::map<uint32_t, uint32_t> port_perturb_;
   bool in_loopback_ = false;

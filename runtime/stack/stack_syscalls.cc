@@ -103,7 +103,7 @@ Result StackSyscalls::ReadInto(int fd, const iovec* iov, size_t iovcnt,
 }
 
 Result StackSyscalls::WriteFrom(int fd, const iovec* iov, size_t iovcnt,
-                                int flags) {
+                                int flags, const sockaddr* addr, socklen_t addrlen) {
   const bool unmapped = Unmapped(iov, iovcnt);
   std::vector<uint8_t> data;
   if (!unmapped) {
@@ -123,8 +123,8 @@ Result StackSyscalls::WriteFrom(int fd, const iovec* iov, size_t iovcnt,
       if (r.ret < 0) return Result{-1, r.err};
       return Result{-1, EFAULT};
     }
-    const CallResult r =
-        s.Write(now, fd, std::span<const uint8_t>(data).subspan(sent), flags);
+    const CallResult r = s.Write(now, fd, std::span<const uint8_t>(data).subspan(sent),
+                                 flags, addr, addrlen);
     if (r.ret > 0) sent += static_cast<size_t>(r.ret);
     if (r.would_block) return std::nullopt;
     if (r.ret < 0) {
@@ -195,17 +195,16 @@ Result StackSyscalls::Writev(int fd, const iovec* iov, int iovcnt) {
 }
 
 Result StackSyscalls::Sendto(int fd, const void* buf, size_t len, int flags,
-                             const sockaddr*, socklen_t) {
-  // A connected TCP socket ignores the address.
-  if (flags & MSG_FASTOPEN) return {-1, EOPNOTSUPP};
+                             const sockaddr* addr, socklen_t addrlen) {
+  // A connected TCP socket ignores the address; MSG_FASTOPEN connects to it.
   const iovec iov{const_cast<void*>(buf), len};
-  return WriteFrom(fd, &iov, 1, flags);
+  return WriteFrom(fd, &iov, 1, flags, addr, addrlen);
 }
 
 Result StackSyscalls::Sendmsg(int fd, const msghdr* msg, int flags) {
   if (msg == nullptr) return {-1, EFAULT};
-  if (flags & MSG_FASTOPEN) return {-1, EOPNOTSUPP};
-  return WriteFrom(fd, msg->msg_iov, msg->msg_iovlen, flags);
+  return WriteFrom(fd, msg->msg_iov, msg->msg_iovlen, flags,
+                   static_cast<const sockaddr*>(msg->msg_name), msg->msg_namelen);
 }
 
 Result StackSyscalls::Close(int fd) {

@@ -61,7 +61,8 @@ class StackSyscalls final : public interpreter::Syscalls {
   // `inq`, when given, gets the TCP_INQ hint as the read left it.
   Result ReadInto(int fd, const iovec* iov, size_t iovcnt, int flags,
                   std::optional<int>* inq = nullptr);
-  Result WriteFrom(int fd, const iovec* iov, size_t iovcnt, int flags);
+  Result WriteFrom(int fd, const iovec* iov, size_t iovcnt, int flags,
+                   const sockaddr* addr = nullptr, socklen_t addrlen = 0);
   // A call that never blocks.
   template <typename F>
   Result Now(F&& f);

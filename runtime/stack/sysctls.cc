@@ -48,6 +48,7 @@ const std::vector<Unmodelled>& UnmodelledTable() {
       {"net.ipv4.tcp_ecn_fallback", "1", 1, 0, 1},
       {"net.ipv4.tcp_ecn_option", "2", 1, 0, 2},
       {"net.ipv4.tcp_fack", "0", 1, INT_MIN, INT_MAX},
+      {"net.ipv4.tcp_fastopen_blackhole_timeout_sec", "0", 1, 0, INT_MAX},
       {"net.ipv4.tcp_frto", "2", 1, 0, 255},
       {"net.ipv4.tcp_keepalive_intvl", "75", 1, 1, INT_MAX},
       {"net.ipv4.tcp_keepalive_probes", "9", 1, 1, 127},

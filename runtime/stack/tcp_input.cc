@@ -98,12 +98,6 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
                           ? static_cast<uint16_t>(sk->user_mss)
                           : *opts.mss;
     }
-    // tcp_rcv_fastopen_synack(): a cookie answering our request (or our
-    // cookie) is kept for the next connection to this peer.
-    if (sk->syn_fastopen && opts.fastopen && !opts.fastopen->empty()) {
-      fastopen_cookies_[sk->tuple.remote.addr.ToString()] = *opts.fastopen;
-    }
-    sk->syn_fastopen.reset();
     // The window of a SYN is never scaled (RFC 7323 §2.2).
     sk->snd_wnd = seg.th->window;
     sk->max_window = sk->snd_wnd;
@@ -112,6 +106,9 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
     bool acked_new = false;
     std::optional<Duration> seq_rtt;
     CleanRtxQueue(sk, seg, &acked_new, &seq_rtt);
+    // tcp_snd_una_update(): bytes_acked counts the SYN (and a Fast Open
+    // SYN's data).
+    sk->bytes_acked += seg.ack - sk->snd_una;
     sk->snd_una = seg.ack;
     UpdateRtt(sk, seq_rtt, &seg);
     // tcp_ack() runs before the MSS is synced: the pacing rate starts
@@ -124,7 +121,16 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
     sk->rcv_tstamp = now_;
     TcpFinishConnect(sk);
     sk->retrans_stamp.reset();
-    if (sk->ack.pingpong >= sysctls_.tcp_pingpong_thresh || sk->defer_accept != 0) {
+    // Fast Open: the cookie is kept; data the SYN-ACK left unacknowledged
+    // goes again now, carrying the handshake's ACK.
+    if ((sk->tfo.syn_fastopen || sk->tfo.syn_data) && FastOpenSynAck(sk, seg)) {
+      return false;
+    }
+    // A writer waiting for the connection (a blocking Fast Open sendto()
+    // with data left) will carry the ACK (sk_write_pending).
+    const bool write_pending = sk->tfo.request && sk->tfo.copied < sk->tfo.size;
+    if (write_pending || sk->ack.pingpong >= sysctls_.tcp_pingpong_thresh ||
+        sk->defer_accept != 0) {
       // Interactive sockets, and those with TCP_DEFER_ACCEPT, delay the
       // handshake's ACK, hoping to carry it on data (measured with
       // TCP_DEFER_ACCEPT: the ACK 200 ms after the SYN-ACK).

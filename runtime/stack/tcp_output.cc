@@ -138,10 +138,11 @@ bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
   return true;
 }
 
-void Stack::SendSyn(Sock* sk, bool retransmission) {
+void Stack::SendSyn(Sock* sk, bool retransmission, uint32_t data_len) {
   OutSegment out;
   out.seq = sk->iss;
   out.flags = flag::kSyn;
+  out.payload.assign(sk->send_buf.begin(), sk->send_buf.begin() + data_len);
   out.window = static_cast<uint16_t>(std::min<uint32_t>(sk->rcv_wnd, 65535));
   SynOptions spec;
   spec.mss = sk->advmss;
@@ -150,7 +151,11 @@ void Stack::SendSyn(Sock* sk, bool retransmission) {
   spec.tsval = TcpTimestampMs() + sk->ts_offset;
   spec.tsecr = 0;
   if (sysctls_.tcp_window_scaling != 0) spec.wscale = sk->rcv_wscale;
+  // tcp_syn_options(): a Fast Open option (a cookie or a request) marks
+  // the connection as trying Fast Open (tp->syn_fastopen).
   spec.fastopen = sk->syn_fastopen;
+  spec.fastopen_exp = sk->tfo.syn_fastopen_exp;
+  if (spec.fastopen) sk->tfo.syn_fastopen = true;
   out.options = BuildSynOptions(spec);
   if (retransmission) {
     counters_.Inc(Counter::kTcpRetransSegs);
