@@ -379,9 +379,12 @@ bool Stack::FastOpenSynAck(Sock* sk, const Segment& seg) {
     // A request went unanswered: ask in the other option next time.
     try_exp = fo.syn_fastopen_exp ? 2 : 1;
   }
+  // The peer's MSS, not TCP_MAXSEG's clamp of it, is what the cache keeps.
+  uint16_t peer_mss = sk->mss_clamp;
+  if (sk->user_mss != 0 && peer_mss == sk->user_mss) peer_mss = seg.opts.mss.value_or(0);
   // tcp_fastopen_cache_set().
   FastOpenCacheEntry& entry = fastopen_cookies_[sk->tuple.remote.addr.ToString()];
-  if (sk->mss_clamp != 0) entry.mss = sk->mss_clamp;
+  if (peer_mss != 0) entry.mss = peer_mss;
   if (cookie && !cookie->val.empty()) {
     entry.cookie = *cookie;
   } else if (try_exp > entry.try_exp && entry.cookie.val.empty() && !entry.cookie.exp) {

@@ -795,7 +795,12 @@ short Stack::PollEvents(Instant now, int fd, short events) {
   } else {
     if (sk->shutdown == kShutdownMask || sk->state == TcpState::kClose) mask |= POLLHUP;
     if (sk->shutdown & kRcvShutdown) mask |= POLLIN | POLLRDNORM | POLLRDHUP;
-    if (sk->state != TcpState::kSynSent && sk->state != TcpState::kSynRecv) {
+    // A passive Fast Open child reads and writes in SYN_RECV; a deferred
+    // Fast Open connect() is writable, so that the write sends the SYN.
+    if (sk->state == TcpState::kSynSent && sk->defer_connect) {
+      mask |= POLLOUT | POLLWRNORM;
+    } else if (sk->state != TcpState::kSynSent &&
+               (sk->state != TcpState::kSynRecv || sk->fastopen_rsk)) {
       if (!sk->recv_buf.empty()) mask |= POLLIN | POLLRDNORM;
       if (!(sk->shutdown & kSendShutdown)) {
         if (StreamWriteable(sk)) {
