@@ -346,6 +346,9 @@ Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
   child->sndbuf = listener->sndbuf;
   child->rcvbuf_locked = listener->rcvbuf_locked;
   child->sndbuf_locked = listener->sndbuf_locked;
+  // The congestion control too (inet_csk_clone_lock keeps icsk_ca_ops).
+  child->ca_ops = listener->ca_ops;
+  child->bbr = listener->bbr;
 
   child->iss = req.snt_isn;
   child->snd_una = child->snd_nxt = child->write_seq = req.snt_isn + 1;

@@ -5,14 +5,17 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
 #include <variant>
 #include <vector>
 
+#include "runtime/stack/congestion.h"
 #include "runtime/stack/endpoint.h"
 #include "runtime/stack/fastopen.h"
+#include "runtime/stack/minmax.h"
 #include "runtime/stack/options.h"
 #include "runtime/stack/syn_queue.h"
 #include "runtime/stack/tcp_time.h"
@@ -262,8 +265,19 @@ struct Sock {
   // and minimum TSO size differ), else cubic or reno.
   bool bbr = false;
 
-  // Congestion control (Reno-style; Linux's default here is bbr).
+  // Congestion control: the algorithm (icsk_ca_ops) with its private
+  // state (icsk_ca_priv), the congestion state and the window.
+  const CongestionOps* ca_ops = &kCubicOps;
+  std::array<uint64_t, 13> ca_priv{};
+  CaState ca_state = CaState::kOpen;
   uint32_t cwnd = 10, ssthresh = 0x7fffffff, cwnd_cnt = 0;
+  uint32_t cwnd_clamp = ~0u;
+  uint32_t prior_cwnd = 0, prior_ssthresh = 0;  // before the reduction
+  // PRR (prr.cc): segments delivered and sent since the reduction began,
+  // and what the ACK being processed did.
+  uint32_t prr_delivered = 0, prr_out = 0;
+  bool prr_snd_una_advanced = false;
+  uint32_t prr_newly_lost = 0;
   bool in_loss = false;     // TCP_CA_Loss
   uint32_t high_seq = 0;    // snd_nxt when loss recovery began
   uint32_t lost_next = 0;   // next sequence to retransmit while in loss
@@ -283,7 +297,8 @@ struct Sock {
   // Per-connection statistics for TCP_INFO.
   uint32_t segs_in = 0, segs_out = 0, data_segs_in = 0, data_segs_out = 0;
   uint64_t bytes_received = 0, bytes_sent = 0, bytes_retrans = 0;
-  std::optional<uint32_t> min_rtt_us;
+  std::optional<uint32_t> min_rtt_us;  // rtt_min's value once sampled
+  WindowedMin rtt_min;                 // over tcp_min_rtt_wlen, in jiffies
 
   // Segments in flight: TSO skbs count each of their segments.
   uint32_t packets_out() const {

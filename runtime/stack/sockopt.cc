@@ -72,14 +72,13 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
     return CallResult::Ok(0);
   }
   if (level == IPPROTO_TCP && name == TCP_CONGESTION) {
-    // Accepted for scripts that choose one; congestion control here is
-    // Reno whatever the name, but bbr paces (and so sizes TSO packets) its
-    // own way.
+    // do_tcp_setsockopt(): a name of at most TCP_CA_NAME_MAX - 1 bytes;
+    // ENOENT for one that is not available.
     if (value == nullptr) return CallResult::Error(EFAULT);
     const std::string cc(static_cast<const char*>(value),
-                         strnlen(static_cast<const char*>(value), len));
-    if (cc != "reno" && cc != "cubic" && cc != "bbr") return CallResult::Error(ENOENT);
-    sk->bbr = cc == "bbr";
+                         strnlen(static_cast<const char*>(value),
+                                 std::min<socklen_t>(len, 15)));
+    if (!SetCongestionControl(sk, cc)) return CallResult::Error(ENOENT);
     return CallResult::Ok(0);
   }
   if (level == IPPROTO_TCP && name == TCP_FASTOPEN_KEY) {
@@ -318,7 +317,9 @@ CallResult Stack::Getsockopt(Instant now, int fd, int level, int name,
         FillTcpInfo(sk, value, len);
         return CallResult::Ok(0);
       case TCP_CONGESTION: {
-        const char name_text[16] = "reno";
+        char name_text[16] = {};
+        const std::string_view ca = sk->bbr ? "bbr" : sk->ca_ops->name;
+        std::memcpy(name_text, ca.data(), std::min<size_t>(ca.size(), 15));
         const socklen_t n = std::min<socklen_t>(*len, sizeof name_text);
         if (value != nullptr) std::memcpy(value, name_text, n);
         *len = n;

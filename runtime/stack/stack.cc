@@ -262,8 +262,8 @@ Sock* Stack::NewSock(int domain) {
   sk->rcvbuf = sysctls_.tcp_rmem[1];
   sk->sndbuf = sysctls_.tcp_wmem[1];
   // tcp_assign_congestion_control(): the namespace's choice at creation.
-  sk->bbr = sysctls_.tcp_congestion_control == "bbr";
   Sock* raw = sk.get();
+  SetCongestionControl(raw, sysctls_.tcp_congestion_control);
   socks_[raw->id] = std::move(sk);
   ReapLater(raw);
   return raw;

@@ -13,6 +13,7 @@
 #include <span>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -255,12 +256,15 @@ class Stack {
   enum class AckResult { kOk, kOld, kUnsentData, kTooOld };
   AckResult TcpAck(Sock* sk, const Segment& seg);
   void CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
-                     std::optional<Duration>* seq_rtt);
-  void UpdateRtt(Sock* sk, std::optional<Duration> seq_rtt,
-                 const Segment* seg);
+                     std::optional<Duration>* seq_rtt,
+                     std::optional<Duration>* ca_rtt = nullptr);
+  // Returns the RTT sample for the congestion control (-1: none).
+  int64_t UpdateRtt(Sock* sk, std::optional<Duration> seq_rtt,
+                    const Segment* seg,
+                    std::optional<Duration> ca_rtt = std::nullopt,
+                    bool maybe_delayed = false);
   void RttEstimator(Sock* sk, int64_t mrtt_us);
   void SetRto(Sock* sk);
-  void CongestionOnAck(Sock* sk, uint32_t acked_segments);
   void DataQueue(Sock* sk, const Segment& seg);
   void DataQueueSegment(Sock* sk, const Segment& seg);
   void OfoQueue(Sock* sk, const Segment& seg);
@@ -415,6 +419,23 @@ class Stack {
   void ProbeTimerFired(Sock* sk);
   void KeepaliveTimerFired(Sock* sk);
   Duration FinTime(const Sock* sk) const;
+
+  // cong_control.cc: calls into the congestion control (congestion.h).
+  CaClock CaNow() const;
+  int SysctlInt(const char* name, int fallback) const;
+  bool SetCongestionControl(Sock* sk, std::string_view name);
+  void InitCongestionControl(Sock* sk);
+  void SetCaState(Sock* sk, CaState state);
+  void CwndEvent(Sock* sk, CaEvent event);
+  void PktsAcked(Sock* sk, uint32_t pkts_acked, int64_t rtt_us);
+  void CongControl(Sock* sk, uint32_t ack, uint32_t acked_sacked, bool data_acked);
+  uint32_t CurrentSsthresh(const Sock* sk) const;
+  void SlowStartAfterIdleCheck(Sock* sk);
+  void UpdateRttMin(Sock* sk, int64_t rtt_us, bool maybe_delayed);
+  // prr.cc: cwnd during a reduction (RFC 6937).
+  void InitCwndReduction(Sock* sk);
+  void CwndReduction(Sock* sk, uint32_t newly_acked_sacked);
+  void EndCwndReduction(Sock* sk);
 
   // tcp_info.cc
   void FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const;

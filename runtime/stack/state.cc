@@ -108,6 +108,8 @@ void Stack::InitTransfer(Sock* sk) {
   // after more than one SYN retransmission that was not undone.
   sk->cwnd = (sk->total_retrans > 1 && sk->undo_marker != 0) ? 1 : 10;
   sk->in_loss = false;
+  sk->ca_state = CaState::kOpen;
+  InitCongestionControl(sk);
   sk->rcv_ssthresh = std::min(sk->rcv_ssthresh, sk->window_clamp);
   // tcp_sndbuf_expand(): room for twice (bbr: three times) the initial
   // window of full segments at their worst-case memory cost, a power of

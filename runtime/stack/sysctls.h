@@ -65,8 +65,8 @@ struct Sysctls {
   int wmem_max = 4194304;
   int rmem_default = 212992;
   int wmem_default = 212992;
-  // Measured: a new namespace inherits the host's choice (bbr here);
-  // the stack's congestion control is Reno-style whatever this says.
+  // Measured: a new namespace inherits the host's choice (bbr here).
+  // reno and cubic are modelled (congestion.h); bbr gets cubic's windows.
   std::string tcp_congestion_control = "bbr";
 
   // Sysctls the stack accepts and reports but does not act on (scripts

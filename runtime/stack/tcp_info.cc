@@ -38,7 +38,7 @@ void Stack::FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const {
     info.tcpi_unacked = static_cast<uint32_t>(sk->accept_queue.size());
     info.tcpi_sacked = static_cast<uint32_t>(std::max(0, sk->max_ack_backlog));
   } else {
-    info.tcpi_ca_state = sk->in_loss ? 4 : 0;  // TCP_CA_Loss
+    info.tcpi_ca_state = static_cast<uint8_t>(sk->ca_state);
     info.tcpi_retransmits = static_cast<uint8_t>(sk->retransmits);
     info.tcpi_probes = static_cast<uint8_t>(sk->probes_out);
     info.tcpi_backoff = static_cast<uint8_t>(sk->backoff);

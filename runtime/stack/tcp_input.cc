@@ -480,24 +480,26 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
 
   // New data acknowledged.
   bool acked_new = false;
-  std::optional<Duration> seq_rtt;
+  std::optional<Duration> seq_rtt, ca_rtt;
   const uint32_t before = sk->packets_out();
-  CleanRtxQueue(sk, seg, &acked_new, &seq_rtt);
+  CleanRtxQueue(sk, seg, &acked_new, &seq_rtt, &ca_rtt);
   const uint32_t acked_segments = before - sk->packets_out();
   sk->bytes_acked += seg.ack - prior_snd_una;
   sk->snd_una = seg.ack;
   sk->retransmits = 0;
-  UpdateRtt(sk, seq_rtt, &seg);
+  // FLAG_ACK_MAYBE_DELAYED: one runt segment acknowledged alone.
+  const bool maybe_delayed = acked_segments == 1 && seg.ack - prior_snd_una < sk->mss_cache;
+  const int64_t ca_rtt_us = UpdateRtt(sk, seq_rtt, &seg, ca_rtt, maybe_delayed);
+  PktsAcked(sk, acked_segments, ca_rtt_us);
   if (sk->in_loss) {
     if (SeqBefore(sk->lost_next, sk->snd_una)) sk->lost_next = sk->snd_una;
-    if (!SeqBefore(sk->snd_una, sk->high_seq)) sk->in_loss = false;
+    if (!SeqBefore(sk->snd_una, sk->high_seq)) SetCaState(sk, CaState::kOpen);
   }
   const bool any_retransmitted =
       std::any_of(sk->rtx_queue.begin(), sk->rtx_queue.end(),
                   [](const SentSegment& s) { return s.retransmitted; });
   if (!any_retransmitted) sk->retrans_stamp.reset();
-  CongestionOnAck(sk, acked_segments);
-  UpdatePacingRate(sk);
+  CongControl(sk, seg.ack, acked_segments, true);
   // tcp_check_space(): freed memory wakes a writer that found no room.
   if (sk->nospace && StreamWriteable(sk)) {
     sk->nospace = false;
@@ -519,10 +521,13 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
 }
 
 void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
-                          std::optional<Duration>* seq_rtt) {
+                          std::optional<Duration>* seq_rtt,
+                          std::optional<Duration>* ca_rtt) {
   // tcp_clean_rtx_queue(): drop what the ACK covers; the RTT sample comes
   // from the oldest segment acknowledged that was sent only once (Karn).
-  std::optional<Instant> first_ackt;
+  // The congestion control's sample (ca_rtt) is from the newest segment
+  // acknowledged, the estimator's from the oldest.
+  std::optional<Instant> first_ackt, last_ackt;
   bool retrans_acked = false;
   while (!sk->rtx_queue.empty()) {
     SentSegment& head = sk->rtx_queue.front();
@@ -543,6 +548,13 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
         const uint32_t mss = std::max<uint32_t>(sk->mss_cache, 1);
         head.pcount = std::max<uint32_t>(1, (left + mss - 1) / mss);
         *acked_new = true;
+        // The acknowledged part gives an RTT sample like a whole skb.
+        if (head.retransmitted) {
+          retrans_acked = true;
+        } else {
+          if (!first_ackt) first_ackt = head.first_sent;
+          last_ackt = head.first_sent;
+        }
       }
       break;
     }
@@ -553,31 +565,44 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
                        sk->send_buf.begin() + static_cast<long>(drop));
     if (head.retransmitted) {
       retrans_acked = true;
-    } else if (!first_ackt) {
-      first_ackt = head.first_sent;
+    } else {
+      if (!first_ackt) first_ackt = head.first_sent;
+      last_ackt = head.first_sent;
     }
     sk->wmem_queued -= head.truesize;
     sk->rtx_queue.pop_front();
     *acked_new = true;
   }
-  if (first_ackt && !retrans_acked) *seq_rtt = now_ - *first_ackt;
+  if (first_ackt && !retrans_acked) {
+    *seq_rtt = now_ - *first_ackt;
+    if (ca_rtt != nullptr) *ca_rtt = now_ - *last_ackt;
+  }
 }
 
-void Stack::UpdateRtt(Sock* sk, std::optional<Duration> seq_rtt,
-                      const Segment* seg) {
+int64_t Stack::UpdateRtt(Sock* sk, std::optional<Duration> seq_rtt,
+                         const Segment* seg, std::optional<Duration> ca_rtt,
+                         bool maybe_delayed) {
   // tcp_ack_update_rtt(): without a clean sample, the echoed timestamp
-  // measures the RTT (RFC 7323 §4.1).
+  // measures the RTT (RFC 7323 §4.1), in whole milliseconds. The windowed
+  // min RTT takes the newest segment's sample. Returns that sample (-1:
+  // none) for the congestion control.
   int64_t rtt_us = -1;
   if (seq_rtt) rtt_us = Micros(*seq_rtt);
+  int64_t ca_rtt_us = ca_rtt ? Micros(*ca_rtt) : rtt_us;
   if (rtt_us < 0 && seg != nullptr && sk->tstamp_ok && seg->opts.saw_tstamp &&
       seg->opts.tsecr != 0) {
     const uint32_t delta = TcpTimestampMs() - (seg->opts.tsecr - sk->ts_offset);
-    if (delta < INT32_MAX / 1000) rtt_us = int64_t{std::max<uint32_t>(delta, 1)} * 1000;
+    if (delta < INT32_MAX / 1000) {
+      rtt_us = int64_t{std::max<uint32_t>(delta, 1)} * 1000;
+      ca_rtt_us = rtt_us;
+    }
   }
-  if (rtt_us < 0) return;
+  if (rtt_us < 0) return ca_rtt_us;
+  UpdateRttMin(sk, ca_rtt_us, maybe_delayed);
   RttEstimator(sk, rtt_us);
   SetRto(sk);
   sk->backoff = 0;
+  return ca_rtt_us;
 }
 
 void Stack::RttEstimator(Sock* sk, int64_t mrtt_us) {
@@ -623,33 +648,6 @@ void Stack::SetRto(Sock* sk) {
   const Duration rto = RoundUpToJiffy(
       std::chrono::microseconds((sk->srtt_us >> 3) + sk->rttvar_us));
   sk->rto = std::min<Duration>(rto, std::chrono::milliseconds(sysctls_.tcp_rto_max_ms));
-}
-
-void Stack::CongestionOnAck(Sock* sk, uint32_t acked) {
-  // Reno (RFC 5681): grow only when the window is the limit
-  // (tcp_is_cwnd_limited); slow start below ssthresh, then one segment per
-  // window.
-  const bool slow_start = sk->cwnd < sk->ssthresh;
-  const bool limited =
-      sk->is_cwnd_limited || (slow_start && sk->cwnd < 2 * sk->max_packets_out);
-  if (!limited || acked == 0) return;
-  if (slow_start) {
-    const uint32_t cwnd = std::min(sk->cwnd + acked, sk->ssthresh);
-    acked -= cwnd - sk->cwnd;
-    sk->cwnd = cwnd;
-    if (acked == 0) return;
-  }
-  const uint32_t w = sk->cwnd;
-  if (sk->cwnd_cnt >= w) {
-    sk->cwnd_cnt = 0;
-    ++sk->cwnd;
-  }
-  sk->cwnd_cnt += acked;
-  if (sk->cwnd_cnt >= w) {
-    const uint32_t delta = sk->cwnd_cnt / w;
-    sk->cwnd_cnt -= delta * w;
-    sk->cwnd += delta;
-  }
 }
 
 void Stack::StoreTsRecent(Sock* sk, const Segment& seg) {

@@ -112,7 +112,9 @@ bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
   const uint32_t end = seq + len + ((flags & flag::kFin) ? 1 : 0);
   // A packet the device queue drops never left (tcp_transmit_skb()
   // fails): nothing about it is counted.
+  const bool idle = len > 0 && InFlight(sk) == 0;
   if (!Emit(sk->tuple, out, sk->ip_id, pcount > 1 ? gso_size : 0)) return false;
+  if (idle) CwndEvent(sk, CaEvent::kTxStart);
   sk->ip_id = static_cast<uint16_t>(sk->ip_id + pcount);
   // A TSO packet counts as the segments it will be cut into, and uses as
   // many IP IDs. OutSegs leaves out segments that carry only retransmitted
@@ -130,7 +132,9 @@ bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
   }
   EventAckSent(sk);
   if (len > 0) {
-    // tcp_event_data_sent(): a reply within ato of the last receive
+    // tcp_event_data_sent(): the first data after idle restarts the
+    // algorithm's clock (CA_EVENT_TX_START; the packet is not yet counted
+    // in flight); a reply within ato of the last receive
     // counts towards interactive (pingpong) mode.
     if (now_ - sk->ack.lrcvtime < sk->ack.ato) ++sk->ack.pingpong;
     sk->lsndtime = now_;
@@ -456,15 +460,20 @@ void Stack::SendLossProbe(Sock* sk) {
 }
 
 void Stack::EnterLoss(Sock* sk) {
-  // tcp_enter_loss(): halve ssthresh (Reno), everything in flight is lost,
-  // the window restarts at one segment.
-  if (!sk->in_loss || sk->retransmits == 0) {
-    sk->ssthresh = std::max<uint32_t>(sk->cwnd >> 1, 2);
+  // tcp_enter_loss(): ssthresh from the congestion control (once per
+  // window of data), everything in flight is lost, the window restarts at
+  // one segment.
+  if (sk->ca_state <= CaState::kDisorder || !SeqAfter(sk->high_seq, sk->snd_una) ||
+      (sk->ca_state == CaState::kLoss && sk->retransmits == 0)) {
+    sk->prior_ssthresh = CurrentSsthresh(sk);
+    sk->prior_cwnd = sk->cwnd;
+    sk->ssthresh = sk->ca_ops->ssthresh(sk);
+    CwndEvent(sk, CaEvent::kLoss);
     sk->undo_marker = sk->snd_una;
   }
   sk->cwnd = 1;
   sk->cwnd_cnt = 0;
-  sk->in_loss = true;
+  SetCaState(sk, CaState::kLoss);
   sk->high_seq = sk->snd_nxt;
   sk->lost_next = sk->snd_una;
 }

@@ -151,6 +151,7 @@ size_t Stack::QueueData(Sock* sk, std::span<const uint8_t> data, int flags,
     if (copy <= 0) {
       if (!StreamMemoryFree(sk)) break;
       // tcp_skb_entail(): a new skb; TCP_NAGLE_PUSH has done its job.
+      SlowStartAfterIdleCheck(sk);
       sk->write_queue.push_back(QueuedSkb{sk->write_seq, sk->write_seq});
       sk->wmem_queued += kSkbTruesize;
       sk->nagle_push = false;
