@@ -93,6 +93,16 @@ struct FastOpenSock {
   // tcpi_fastopen_client_fail (TFO_COOKIE_UNAVAILABLE 1, TFO_DATA_NOT_ACKED
   // 2, TFO_SYN_RETRANSMITTED 3).
   int client_fail = 0;
+
+  // tcp_disconnect(): a socket that connects again starts its Fast Open
+  // attempt afresh (its listener and TCP_FASTOPEN_NO_COOKIE settings stay).
+  void ResetClient() {
+    request = connect_request = false;
+    data = {};
+    size = copied = 0;
+    syn_data = syn_fastopen = syn_fastopen_exp = syn_data_acked = false;
+    client_fail = 0;
+  }
 };
 
 }  // namespace synack::stack

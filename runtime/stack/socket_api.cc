@@ -549,6 +549,8 @@ void Stack::Disconnect(Sock* sk) {
   sk->write_timer = std::monostate{};
   sk->keepalive_timer = std::monostate{};
   sk->ack = AckState{};
+  sk->tfo.ResetClient();
+  sk->defer_connect = false;
   sk->ClearSendQueues();
   sk->ClearRecv();
   sk->ofo.clear();

@@ -46,6 +46,7 @@ void Stack::FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const {
     if (sk->sack_ok) info.tcpi_options |= kTcpiOptSack;
     // TCPI_OPT_SYN_DATA: the SYN's data was acknowledged (either side).
     if (sk->tfo.syn_data_acked) info.tcpi_options |= kTcpiOptSynData;
+    info.tcpi_fastopen_client_fail = static_cast<uint8_t>(sk->tfo.client_fail & 3);
     if (sk->wscale_ok) {
       info.tcpi_options |= kTcpiOptWscale;
       info.tcpi_snd_wscale = sk->snd_wscale & 0xf;
