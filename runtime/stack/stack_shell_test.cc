@@ -156,6 +156,16 @@ TEST_F(StackShellTest, DefaultsShStyleFile) {
   EXPECT_TRUE(result.skipped.empty());
 }
 
+// `&>` as dash reads it: `cmd &` and then `> FILE`, an empty command that
+// succeeds, so what follows `||` does not run (as on the kernel backend).
+TEST_F(StackShellTest, AmpersandGreaterIsBackgroundThenRedirect) {
+  const ShellResult result =
+      Run("sysctl -q net.ipv4.tcp_timestamps=0 &> /dev/null || sysctl -q net.ipv4.tcp_sack=0");
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_EQ(Get("net.ipv4.tcp_timestamps"), "0");
+  EXPECT_EQ(Get("net.ipv4.tcp_sack"), "1");
+}
+
 // A script that names its own path (what tcp/common/defaults.sh holds in a
 // copy of the corpus that lost its symlinks) fails instead of recursing
 // until the process's stack runs out.
