@@ -159,6 +159,23 @@ status line instead of the lines of runs that pass. Then a summary: the
 counts, the wall time, the five slowest runs, with --repeat the runs
 whose verdicts differ, and the runs that passed only when run again alone.
 
+Every packet the stack sends is examined. A packet line is compared with
+the next packet of its own flow; packets of other flows wait for their own
+lines, so two flows that send at the same instant match in either order. A
+packet on a flow named by ports (`8080>40003`), or on one no line has
+mentioned, that no line has matched fails the run once it is older than
+the tolerance when an inbound packet, a system call, a command or a %{ }%
+block comes, and at the end of the script (which waits one tolerance for
+stragglers when there are several flows). Flows that lines without ports
+are about (packetdrill's socket under test, now or earlier) keep
+packetdrill's rule: their packets are compared with their later lines in
+order, and those after their last line are not examined. To let some flows'
+other packets go unmatched, name them in an option line or flag:
+  --ignore_flows=LOCAL>REMOTE[,...]
+                     each side a port, FIRST-LAST or *, the stack's port
+                     first: --ignore_flows=8080>40000-40999. Lines about
+                     these flows still match their packets in order
+
 On the kernel, each script starts at the same phase of the kernel's timer
 tick (--tick-phase; the tick is measured while its init command runs): the
 kernel's delayed ACK, RTO, TLP and RACK timers fire on ticks, a whole

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "grammar/check_internal.h"
+#include "grammar/flow_pattern.h"
 #include "grammar/known_names.h"
 #include "grammar/spelling.h"
 
@@ -21,6 +22,7 @@ enum class ValueKind {
   kIpVersion,  // ipv4 | ipv6 | ipv4-mapped-ipv6
   kAddress,    // an IPv4 or IPv6 address, `/prefix` allowed when noted
   kNonFatal,   // a comma list of `packet` and `syscall`
+  kFlows,      // a comma list of flows: `8080>40001,*>40000-40999`
   kText,       // anything: file names, commands, device names
 };
 
@@ -71,6 +73,8 @@ constexpr OptionSpec kOptions[] = {
     {"debug", ValueKind::kNone},
     {"define", ValueKind::kText},
     {"verbose", ValueKind::kNone},
+    // synack's own.
+    {"ignore_flows", ValueKind::kFlows},
 };
 
 const OptionSpec* FindOption(std::string_view name) {
@@ -207,6 +211,13 @@ void CheckOptionLine(const OptionLine& option, Reporter& reporter) {
                                found);
       }
       break;
+    case ValueKind::kFlows: {
+      std::string error;
+      if (!ParseFlowPatterns(value, &error)) {
+        reporter.Error(at, "option '" + flag + "': " + error);
+      }
+      break;
+    }
   }
 }
 

@@ -198,6 +198,17 @@ const std::vector<OptionEntry>& Options() {
       {"strict_segments",
        FlagSetter([](RunConfig& c) { c.strict_segments = true; })},
       {"verbose", FlagSetter([](RunConfig& c) { c.verbose = true; })},
+      // synack's own: flows whose packets need no line (see
+      // Runner::CheckUnmatched); repeated, the lists add up.
+      {"ignore_flows",
+       [](RunConfig& config, const std::string& value) -> std::string {
+         std::string error;
+         auto patterns = grammar::ParseFlowPatterns(value, &error);
+         if (!patterns) return error;
+         config.ignore_flows.insert(config.ignore_flows.end(),
+                                    patterns->begin(), patterns->end());
+         return "";
+       }},
       {"non_fatal",
        [](RunConfig& config, const std::string& value) -> std::string {
          size_t start = 0;

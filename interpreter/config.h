@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "grammar/ast.h"
+#include "grammar/flow_pattern.h"
 #include "runtime/wire/packet.h"
 
 namespace synack::interpreter {
@@ -42,6 +43,9 @@ struct RunConfig {
   int64_t tcp_ts_tick_usecs = 0;  // 0: outbound TS val is not checked
   bool tcp_ts_ecr_scaled = false;
   bool strict_segments = false;
+  // --ignore_flows: flows whose packets may go unmatched by any line, as
+  // the default flow's may (Runner::CheckUnmatched).
+  std::vector<grammar::FlowPattern> ignore_flows;
   std::map<std::string, std::string> defines;  // -D NAME=value
   bool verbose = false;
   std::string pcap_path;  // --pcap=FILE; empty: none

@@ -32,17 +32,19 @@ struct Flow {
   // Created by `sport>dport` on a packet line rather than by the socket
   // calls: Describe() then names its ports.
   bool named = false;
+  // Lines without ports have been about it (packetdrill's socket under test
+  // at some time): its packets no line matches may go unmatched.
+  bool was_default = false;
 
-  // The seq of the script side's latest SYN; 0 until one is sent, as in
-  // packetdrill (a RST injected into SYN_SENT counts from 0).
+  // The seq of the script side's first SYN on the flow; 0 until one is
+  // sent, as in packetdrill (a RST injected into SYN_SENT counts from 0).
+  // Like packetdrill, which learns a socket's ISNs once, a later SYN on the
+  // same ports (reopening from TIME_WAIT) keeps the first one's numbers.
   std::optional<uint32_t> remote_isn;
 
   struct IsnPair {
     uint32_t script = 0;
     uint32_t live = 0;
-    // The script side's ISN when this was learned: a SYN-ACK after a new
-    // inbound SYN (a new connection on the same ports) is learned afresh.
-    std::optional<uint32_t> remote_isn_then;
   };
   std::optional<IsnPair> local_isn;
 

@@ -72,7 +72,6 @@ struct ModelFlow {
   uint16_t local = 0, remote = 0;
   std::optional<uint32_t> remote_isn;
   std::optional<uint32_t> script_isn;  // the script's seq of the stack's SYN
-  std::optional<uint32_t> remote_isn_then;
 };
 
 class CorpusRun {
@@ -166,7 +165,7 @@ class CorpusRun {
       // The numbers the model stack expects.
       const auto& script = std::get<grammar::TcpPacket>(event.packet);
       const bool syn = tcp->flags & flag::kSyn;
-      if (syn) flow.remote_isn = script.seq_start;
+      if (syn && !flow.remote_isn) flow.remote_isn = script.seq_start;
       const uint32_t seq = syn ? script.seq_start
                                : script.seq_start + flow.remote_isn.value_or(0);
       if (tcp->seq != seq) Fail("inbound seq " + std::to_string(tcp->seq));
@@ -211,11 +210,8 @@ class CorpusRun {
     const auto& tcp = std::get<grammar::TcpPacket>(event.packet);
     const uint16_t flags = tcp.flags.bits;
     const bool syn = flags & flag::kSyn, ack = flags & flag::kAck;
-    if (syn &&
-        (!ack || !flow.script_isn || flow.remote_isn_then != flow.remote_isn)) {
-      flow.script_isn = tcp.seq_start;
-      flow.remote_isn_then = flow.remote_isn;
-    }
+    // Learned once per connection, as packetdrill keeps a socket's ISNs.
+    if (syn && !flow.script_isn) flow.script_isn = tcp.seq_start;
     auto local = [&](uint32_t v) {
       if (!flow.script_isn) return v;
       return syn ? v - *flow.script_isn + kStackIsn : v + kStackIsn;

@@ -62,8 +62,9 @@ bool BuildInboundTcp(const grammar::TcpPacket& tcp, Flow& flow,
         "packet's options must be written out";
     return false;
   }
-  // Any SYN from the script side names its ISN; SYN numbers are absolute.
-  if (syn) flow.remote_isn = tcp.seq_start;
+  // The script side's first SYN names its ISN for the flow's life; SYN
+  // numbers are absolute.
+  if (syn && !flow.remote_isn) flow.remote_isn = tcp.seq_start;
 
   wire::TcpHeader header;
   header.src_port = flow.remote_port;

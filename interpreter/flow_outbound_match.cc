@@ -34,19 +34,16 @@ std::string OptionsText(const std::vector<wire::TcpOption>& options) {
   return options.empty() ? "none" : wire::FormatTcpOptions(options);
 }
 
-// The stack's ISN comes from its SYN: a SYN without ACK always (as
-// packetdrill does for a connecting socket: a retransmitted SYN keeps it),
-// a SYN-ACK when none is known or the script side has started a new
-// connection on the flow since. Otherwise a SYN-ACK's seq is checked.
+// The stack's ISN comes from the first SYN or SYN-ACK it sends on the flow
+// and stays for the flow's life, as packetdrill keeps a socket's ISNs: a
+// retransmitted SYN keeps it, and so does a SYN-ACK that reopens the
+// connection from TIME_WAIT (whose seq the script then writes in the first
+// connection's numbers, `S. 65539:65539(0)`), so a SYN-ACK's seq is always
+// checked once one is known.
 void LearnIsn(const grammar::TcpPacket& expected, const wire::TcpHeader& tcp,
               Flow& flow) {
-  if (!(tcp.flags & wire::tcp_flag::kSyn)) return;
-  const bool syn_ack = tcp.flags & wire::tcp_flag::kAck;
-  if (syn_ack && flow.local_isn &&
-      flow.local_isn->remote_isn_then == flow.remote_isn) {
-    return;
-  }
-  flow.local_isn = Flow::IsnPair{expected.seq_start, tcp.seq, flow.remote_isn};
+  if (!(tcp.flags & wire::tcp_flag::kSyn) || flow.local_isn) return;
+  flow.local_isn = Flow::IsnPair{expected.seq_start, tcp.seq};
 }
 
 std::string MatchOptions(const grammar::TcpPacket& expected,

@@ -86,6 +86,21 @@ FlowRef FlowTable::DefaultOutbound(uint16_t live_local, uint16_t live_remote,
     ref.superseded = true;
     return ref;
   }
+  // Another known connection's packet is not the new one's either: a
+  // connecting socket's first packet is a SYN (packetdrill takes nothing
+  // else for it), so an earlier socket's connection that still sends (an
+  // ACK no line mentioned, left unread) keeps its own flow, which lines
+  // without ports no longer mean.
+  if (pending_connect_ && !bare_syn) {
+    for (int i = static_cast<int>(flows_.size()) - 1; i >= 0; --i) {
+      if (flows_[i]->local_port == live_local &&
+          flows_[i]->remote_port == live_remote) {
+        FlowRef ref{*flows_[i], i};
+        ref.not_default = true;
+        return ref;
+      }
+    }
+  }
   FlowRef ref;
   ref.make_default = true;
   ref.from_packet = true;
@@ -111,11 +126,28 @@ void FlowTable::Commit(const FlowRef& ref) {
   }
   Index(index);
   if (ref.make_default) {
+    flows_[index]->was_default = true;
     default_ = index;
     pending_connect_.reset();
     before_connect_ = -1;
   }
   if (ref.fresh_port) next_remote_port_ = ref.flow.remote_port + 1;
+}
+
+bool FlowTable::OfDefaultFlow(uint16_t local_port,
+                              uint16_t remote_port) const {
+  auto is = [&](const Flow& flow) {
+    return flow.local_port == local_port && flow.remote_port == remote_port;
+  };
+  for (const auto& flow : flows_) {
+    if (flow->was_default && is(*flow)) return true;
+  }
+  if (pending_connect_) {
+    return pending_connect_->remote_port == remote_port &&
+           (pending_connect_->local_port == 0 ||
+            pending_connect_->local_port == local_port);
+  }
+  return flows_.empty();
 }
 
 const Flow* FlowTable::Find(uint16_t local_port, uint16_t remote_port,

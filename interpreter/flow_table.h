@@ -25,6 +25,9 @@ struct FlowRef {
   // yet: its packets still come, but the script may be waiting for the new
   // connection's SYN.
   bool superseded = false;
+  // An earlier connection's packet while connect() is pending: no line
+  // without ports is about it.
+  bool not_default = false;
   // No connection was known for the line: the flow takes the live packet's
   // ports (all of them, or the stack's port after connect()).
   bool from_packet = false;
@@ -59,6 +62,16 @@ class FlowTable {
                           bool bare_syn, uint32_t live_seq) const;
 
   void Commit(const FlowRef& ref);
+
+  // Whether a packet between these ports is of a default flow, whose
+  // packets are compared only with its own lines and may go unmatched, as
+  // those of packetdrill's socket under test: a flow that is or was the
+  // default one (packetdrill lets go of a socket that is no longer under
+  // test), the connection a pending connect() starts, or, before any flow
+  // exists, whatever the first packet line will adopt.
+  bool OfDefaultFlow(uint16_t local_port, uint16_t remote_port) const;
+
+  size_t size() const { return flows_.size(); }
 
   // For descriptions: the flow of a live packet's ports (newest first), and
   // whether it is the default flow.

@@ -111,6 +111,7 @@ struct Flows::State {
   FlowTable table;
   uint16_t connect_port;
   TsCheck ts;
+  std::vector<grammar::FlowPattern> ignored;
   // Blocking system calls run on their own threads and report OnConnect()
   // and friends from there.
   mutable std::mutex mutex;
@@ -209,7 +210,7 @@ bool Flows::OfLinesFlow(const grammar::PacketEvent& expected,
   const auto [src, dst] = Ports(live);
   const FlowRef ref = OutboundFlow(s.table, expected, live);
   return src == ref.flow.local_port && dst == ref.flow.remote_port &&
-         !ref.superseded;
+         !ref.superseded && !ref.not_default;
 }
 
 MatchResult Flows::MatchOutbound(const grammar::PacketEvent& expected,
@@ -252,6 +253,11 @@ MatchResult Flows::MatchOutbound(const grammar::PacketEvent& expected,
                      PortPair(flow.local_port, flow.remote_port) +
                      ", actual " + PortPair(src, dst));
   }
+  if (ref.not_default) {
+    return OtherFlow("connection: expected the connection connect() "
+                     "started, actual a packet of an earlier one (" +
+                     PortPair(src, dst) + ")");
+  }
   // A SYN line after connect() is about the new connection; the previous
   // one may still send (the ACK of a SYN-ACK injected just before, in
   // tcp/fastopen/client/syn-data-rtt-from-syn-data.pkt).
@@ -282,6 +288,33 @@ MatchResult Flows::MatchOutbound(const grammar::PacketEvent& expected,
   }
   s.table.Commit(ref);
   return MatchResult{true, "", false, false};
+}
+
+bool Flows::MayGoUnmatched(const wire::Packet& live) const {
+  std::lock_guard lock(state_->mutex);
+  if (!live.tcp() && !std::holds_alternative<wire::UdpHeader>(live.l4)) {
+    return true;
+  }
+  const auto [src, dst] = Ports(live);
+  for (const grammar::FlowPattern& pattern : state_->ignored) {
+    if (pattern.Matches(src, dst)) return true;
+  }
+  return state_->table.OfDefaultFlow(src, dst);
+}
+
+void Flows::SetIgnoredFlows(std::vector<grammar::FlowPattern> patterns) {
+  std::lock_guard lock(state_->mutex);
+  state_->ignored = std::move(patterns);
+}
+
+std::string Flows::FlowName(const wire::Packet& live) const {
+  const auto [src, dst] = Ports(live);
+  return "flow " + PortPair(src, dst);
+}
+
+size_t Flows::FlowCount() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->table.size();
 }
 
 std::string Flows::Describe(const wire::Packet& live) const {

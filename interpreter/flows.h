@@ -11,6 +11,7 @@
 
 #include "grammar/ast.h"
 #include "interpreter/config.h"
+#include "grammar/flow_pattern.h"
 #include "runtime/wire/packet.h"
 
 namespace synack::interpreter {
@@ -78,6 +79,20 @@ class Flows {
   // The script-relative rendering of a live packet ("> S. 0:0(0) ack 1 ...")
   // for diagnostics, using what is known of its flow.
   std::string Describe(const wire::Packet& live) const;
+
+  // Whether a live outbound packet may go unmatched by any line (see
+  // Runner::CheckUnmatched): it is of the default flow (FlowTable::
+  // OfDefaultFlow), of a flow SetIgnoredFlows names, or ICMP, which has no
+  // flow and is compared with the next line as packetdrill does.
+  bool MayGoUnmatched(const wire::Packet& live) const;
+  void SetIgnoredFlows(std::vector<grammar::FlowPattern> patterns);
+
+  // "flow 8080>40003": a live packet's flow by its ports, the stack's
+  // first, for messages.
+  std::string FlowName(const wire::Packet& live) const;
+
+  // How many TCP and UDP flows the run has seen.
+  size_t FlowCount() const;
 
   // packetdrill's --tcp_ts_tick_usecs and --tolerance_usecs: with a nonzero
   // tick, an outbound TS val must stay within the tolerance of the script's

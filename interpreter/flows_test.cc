@@ -386,6 +386,58 @@ TEST_F(FlowsTest, TwoFlowsInterleaved) {
             "has sent no SYN on this connection)");
 }
 
+// Issue 17, hole 2: a SYN-ACK that reopens a connection from TIME_WAIT
+// (a new SYN above rcv_nxt on the same ports) keeps the first handshake's
+// numbers, as packetdrill keeps a socket's ISNs: Linux's new ISN is the old
+// snd_nxt + 65537, which the script writes as `S. 65539:65539(0)`. Its seq
+// is compared: before, the ISN was learned afresh and any seq passed.
+TEST_F(FlowsTest, ReopeningSynAckSeqIsCompared) {
+  flows_.OnListen(8080);
+  Send("< 5001>8080 S 0:0(0) win 1000");
+  EXPECT_EQ(Expect("> 8080>5001 S. 0:0(0) ack 1",
+                   Seg{.dport = 5001, .flags = flag::kSyn | flag::kAck,
+                       .seq = kIsn, .ack = 1}),
+            "");
+  Send("< 5001>8080 F. 1:1(0) ack 1 win 1000");
+  EXPECT_EQ(SendTcp("< 5001>8080 S 1000:1000(0) win 1000").seq, 1000u);
+  const Seg reopened{.dport = 5001, .flags = flag::kSyn | flag::kAck,
+                     .seq = kIsn + 65539, .ack = 1001};
+  EXPECT_EQ(Expect("> 8080>5001 S. 0:0(0) ack 1001", reopened),
+            "seq: expected 0, actual 65539 (live " +
+                std::to_string(kIsn + 65539) + ")");
+  EXPECT_EQ(Expect("> 8080>5001 S. 12345:12345(0) ack 1001", reopened),
+            "seq: expected 12345, actual 65539 (live " +
+                std::to_string(kIsn + 65539) + ")");
+  EXPECT_EQ(Expect("> 8080>5001 S. 65539:65539(0) ack 1001", reopened), "");
+  // Issue 17, hole 3: the data that follows counts from the first ISNs on
+  // both sides, as in packetdrill: `ack 65540` is the new SYN-ACK's.
+  const wire::TcpHeader& ack =
+      SendTcp("< 5001>8080 . 1001:1001(0) ack 65540 win 1000");
+  EXPECT_EQ(ack.seq, 1001u);
+  EXPECT_EQ(ack.ack, kIsn + 65540);
+}
+
+// A SYN that repeats on a flow (`S 2:2(0)` with seq == rcv_nxt, then
+// `S 3:3(0)`) does not move the script side's ISN: the stack's ACKs are
+// still written relative to the first SYN's, as packetdrill writes them.
+TEST_F(FlowsTest, ALaterSynKeepsTheFirstIsn) {
+  flows_.OnListen(8080);
+  Send("< S 0:0(0) win 1000");
+  EXPECT_EQ(Expect("> S. 0:0(0) ack 1",
+                   Seg{.flags = flag::kSyn | flag::kAck, .seq = kIsn,
+                       .ack = 1}),
+            "");
+  Send("< . 1:1(0) ack 1 win 1000");
+  EXPECT_EQ(SendTcp("< S 2:2(0) win 1000").seq, 2u);
+  EXPECT_EQ(Expect("> . 1:1(0) ack 1",
+                   Seg{.flags = flag::kAck, .seq = kIsn + 1, .ack = 1}),
+            "");
+  EXPECT_EQ(SendTcp("< S 3:3(0) win 1000").seq, 3u);
+  EXPECT_EQ(Expect("> . 1:1(0) ack 2",
+                   Seg{.flags = flag::kAck, .seq = kIsn + 1, .ack = 2}),
+            "");
+}
+
 // Each listen() starts a new default flow on a new remote port, so a second
 // connection does not run into the first one's TIME_WAIT.
 TEST_F(FlowsTest, NewRemotePortPerListen) {

@@ -65,6 +65,7 @@ Runner::Runner(const grammar::Script& script, Backend& backend,
       flows_(config.net),
       watchdog_(backend.syscalls(), kNonBlockingBound) {
   flows_.SetTimestampCheck(config.tcp_ts_tick_usecs, config.tolerance_usecs);
+  flows_.SetIgnoredFlows(config.ignore_flows);
 }
 
 Runner::~Runner() { AbandonStuckCalls(); }
@@ -139,6 +140,7 @@ std::optional<int64_t> Runner::WaitForStart(const grammar::Event& event,
   if (!timing.empty() && actual > expected.start_us) {
     if (!Fail(event.loc, timing, kind, true)) return std::nullopt;
   }
+  if (!CheckUnmatched(&event, false)) return std::nullopt;
   return actual;
 }
 
@@ -231,6 +233,7 @@ RunReport Runner::Run() {
   }
   // Blocking calls still on their way must return by their end time.
   if (ok) ok = AwaitCallsDueBefore(INT64_MAX) && CheckReturnedCalls();
+  if (ok) ok = CheckUnmatched(nullptr, true);
   if (ok && !snapshots_.empty()) {
     CodeVerdict verdict =
         RunCodeBlocks(snapshots_, "python3", config_.block_server_fd);

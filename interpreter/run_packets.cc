@@ -67,52 +67,87 @@ bool Runner::InjectPacket(const grammar::Event& event,
   return true;
 }
 
+bool Runner::ReadOutbound(Instant deadline) {
+  for (;;) {
+    std::optional<Outbound> outbound = backend_.NextOutbound(deadline);
+    if (!outbound) return false;
+    Capture(outbound->time, outbound->bytes);
+    wire::ParseResult parsed = wire::Parse(outbound->bytes);
+    if (!parsed.packet) {
+      // Not ours to judge unless it was the packet the script wants, in
+      // which case the timeout that follows says so; keep the reason.
+      report_.warnings.push_back(
+          "ignored an unparsable outbound packet at " +
+          FormatSeconds(ScriptTime(outbound->time)) + " sec: " + parsed.error);
+      continue;
+    }
+    if (!flows_.IsScriptTraffic(*parsed.packet)) continue;
+    unread_.push_back({std::move(*parsed.packet), outbound->time});
+    return true;
+  }
+}
+
+namespace {
+
+bool SameFourTuple(const wire::Packet& a, const wire::Packet& b) {
+  const wire::TcpHeader* x = a.tcp();
+  const wire::TcpHeader* y = b.tcp();
+  return x != nullptr && y != nullptr && a.src == b.src && a.dst == b.dst &&
+         x->src_port == y->src_port && x->dst_port == y->dst_port;
+}
+
+}  // namespace
+
 wire::Packet Runner::JoinFollowingSegments(const grammar::PacketEvent& packet,
-                                           wire::Packet first,
-                                           Instant deadline, Instant* time,
-                                           std::string* note) {
+                                           size_t first, Instant deadline,
+                                           Instant* time, std::string* note) {
   const auto* script_tcp = std::get_if<grammar::TcpPacket>(&packet.packet);
   const size_t expected =
       script_tcp != nullptr ? script_tcp->payload_len : 0;
+  wire::Packet head = unread_[first].packet;
   // A SYN's data is never cut into TSO segments; a short packet where the
   // script wants a SYN, or of another flow, is another connection's (which
   // the caller skips).
   if (config_.strict_segments || script_tcp == nullptr ||
       (script_tcp->flags.bits & grammar::TcpFlags::kSyn) != 0 ||
-      first.tcp() == nullptr ||
-      (first.tcp()->flags & wire::tcp_flag::kSyn) != 0 ||
-      first.payload.empty() || first.payload.size() >= expected ||
-      !flows_.OfLinesFlow(packet, first)) {
-    return first;
+      head.tcp() == nullptr ||
+      (head.tcp()->flags & wire::tcp_flag::kSyn) != 0 ||
+      head.payload.empty() || head.payload.size() >= expected ||
+      !flows_.OfLinesFlow(packet, head)) {
+    return head;
   }
-  std::vector<wire::Packet> parts;
-  size_t total = first.payload.size();
-  parts.push_back(std::move(first));
+  // The parts, by position in unread_: the first and the later packets of
+  // its connection; other connections' packets stay for their own lines.
+  std::vector<size_t> taken = {first};
+  std::vector<wire::Packet> parts = {head};
+  size_t total = head.payload.size();
   std::string stopped;
-  while (total < expected) {
-    std::optional<Outbound> outbound = backend_.NextOutbound(deadline);
-    if (!outbound) {
+  for (size_t next = first + 1; total < expected; ++next) {
+    if (next == unread_.size() && !ReadOutbound(deadline)) {
       stopped = "; no further segment came";
       break;
     }
-    Capture(outbound->time, outbound->bytes);
-    wire::ParseResult parsed = wire::Parse(outbound->bytes);
-    if (!parsed.packet || !flows_.IsScriptTraffic(*parsed.packet)) continue;
-    const bool last = total + parsed.packet->payload.size() >= expected;
-    std::string why = SegmentJoinError(parts.back(), *parsed.packet, last);
+    const wire::Packet& candidate = unread_[next].packet;
+    if (!SameFourTuple(head, candidate)) continue;
+    const bool last = total + candidate.payload.size() >= expected;
+    std::string why = SegmentJoinError(parts.back(), candidate, last);
     if (!why.empty()) {
       stopped = "; the next one cannot be joined (" + why +
-                "): " + flows_.Describe(*parsed.packet);
+                "): " + flows_.Describe(candidate);
       break;
     }
-    total += parsed.packet->payload.size();
-    *time = outbound->time;
-    parts.push_back(std::move(*parsed.packet));
+    total += candidate.payload.size();
+    *time = unread_[next].time;
+    taken.push_back(next);
+    parts.push_back(candidate);
   }
-  if (parts.size() > 1 || !stopped.empty()) {
-    *note = "\n(joined from " + std::to_string(parts.size()) +
-            " segments, as without --strict_segments" + stopped + ")";
+  if (parts.size() == 1 && stopped.empty()) return head;
+  // The first stays for the caller to take; the others are used up.
+  for (size_t i = taken.size(); i-- > 1;) {
+    unread_.erase(unread_.begin() + static_cast<std::ptrdiff_t>(taken[i]));
   }
+  *note = "\n(joined from " + std::to_string(parts.size()) +
+          " segments, as without --strict_segments" + stopped + ")";
   return JoinSegments(parts);
 }
 
@@ -130,12 +165,15 @@ bool Runner::AwaitPacket(const grammar::Event& event,
       expected.any ? clock_.Now() + Micros(kAnyTimeWaitUsecs)
                    : AtScriptTime(expected.end_us + 2 * tolerance);
   const std::string script_packet = grammar::PrintPacket(packet);
-  // The last packet skipped as belonging to a forgotten connection, for
-  // the timeout message.
-  std::string skipped;
-  for (;;) {
-    std::optional<Outbound> outbound = backend_.NextOutbound(deadline);
-    if (!outbound) {
+  // The last packet passed over as another connection's, for the timeout
+  // message (described only then: a line may pass over many).
+  std::optional<Unread> skipped;
+  // The packets are looked at oldest first: those already read and left
+  // by earlier lines, then new ones. packetdrill waits for the next packet
+  // of the socket a line is about; the others here wait for their own
+  // lines (CheckUnmatched).
+  for (size_t next = 0;; ++next) {
+    if (next == unread_.size() && !ReadOutbound(deadline)) {
       std::string when =
           expected.any ? "any time"
                        : (expected.is_range()
@@ -149,41 +187,30 @@ bool Runner::AwaitPacket(const grammar::Event& event,
       std::string message = "timed out waiting for packet: expected " +
                             script_packet + " at " + when + "; nothing by " +
                             FormatSeconds(now) + " sec";
-      if (!skipped.empty()) {
-        message += "\n(skipped, of another connection: " + skipped + ")";
+      if (skipped) {
+        message += "\n(passed over, of another connection: " +
+                   flows_.Describe(skipped->packet) + " at " +
+                   FormatSeconds(ScriptTime(skipped->time)) + " sec)";
       }
       return Fail(event.loc, message, Kind::kPacket, true);
     }
-    Capture(outbound->time, outbound->bytes);
-    wire::ParseResult parsed = wire::Parse(outbound->bytes);
-    if (!parsed.packet) {
-      // Not ours to judge unless it was the packet the script wants, in
-      // which case the timeout that follows says so; keep the reason.
-      report_.warnings.push_back("line " + std::to_string(event.loc.line) +
-                                 ": ignored an unparsable outbound packet: " +
-                                 parsed.error);
-      continue;
-    }
-    if (!flows_.IsScriptTraffic(*parsed.packet)) continue;
-
-    Instant live_time = outbound->time;
+    Instant live_time = unread_[next].time;
     std::string joined_note;  // for messages: how the packet was joined
-    wire::Packet live = JoinFollowingSegments(packet, std::move(*parsed.packet),
-                                              deadline, &live_time,
-                                              &joined_note);
+    wire::Packet live = JoinFollowingSegments(packet, next, deadline,
+                                              &live_time, &joined_note);
     const int64_t actual = ScriptTime(live_time);
     MatchResult match = flows_.MatchOutbound(packet, live);
     const bool other_connection =
         match.other_flow || (match.flow_from_packet && Forgotten(live));
     if (!match.ok && other_connection && joined_note.empty()) {
-      // packetdrill waits for the next packet of the socket a line is
-      // about and skips the others: a closed connection's ACK of a late
+      // Another connection's packet: a closed connection's ACK of a late
       // FIN is not what the script waits for when it expects another
       // connection's SYN. A line about the closed connection itself (its
       // FIN) still fails on a mismatch.
-      skipped = flows_.Describe(live) + " at " + FormatSeconds(actual) + " sec";
+      skipped = Unread{std::move(live), live_time};
       continue;
     }
+    unread_.erase(unread_.begin() + static_cast<std::ptrdiff_t>(next));
     if (!match.ok) {
       return Fail(event.loc,
                   "outbound packet mismatch: " + match.difference +
@@ -204,6 +231,44 @@ bool Runner::AwaitPacket(const grammar::Event& event,
     }
     return true;
   }
+}
+
+bool Runner::CheckUnmatched(const grammar::Event* event, bool end) {
+  // What the stack has sent by now; at the end, a tolerance more, so that
+  // the answer to the script's last packet is seen on the kernel too (when
+  // more than one connection could have sent it).
+  if (end && flows_.FlowCount() > 1) {
+    clock_.WaitUntil(clock_.Now() + Micros(config_.tolerance_usecs));
+  }
+  while (ReadOutbound(clock_.Now())) {
+  }
+  const int64_t now = ScriptTime(clock_.Now());
+  const grammar::Location loc =
+      event != nullptr ? event->loc
+                       : (script_.events.empty() ? grammar::Location{}
+                                                 : script_.events.back().loc);
+  for (size_t i = 0; i < unread_.size();) {
+    const int64_t sent = ScriptTime(unread_[i].time);
+    if ((!end && sent + config_.tolerance_usecs >= now) ||
+        flows_.MayGoUnmatched(unread_[i].packet)) {
+      ++i;
+      continue;
+    }
+    const wire::Packet& live = unread_[i].packet;
+    std::string message =
+        "unexpected outbound packet on " + flows_.FlowName(live) +
+        ": no line matched it " +
+        (end ? std::string("by the end of the script")
+             : "before this line, at " + FormatSeconds(now) + " sec") +
+        "\nactual packet: " + flows_.Describe(live) + " at " +
+        FormatSeconds(sent) + " sec" +
+        "\n(every packet the stack sends on a flow that lines without ports "
+        "are not about must be matched by a line; --ignore_flows names flows "
+        "whose other packets may go unmatched)";
+    unread_.erase(unread_.begin() + static_cast<std::ptrdiff_t>(i));
+    if (!Fail(loc, std::move(message), Kind::kPacket)) return false;
+  }
+  return true;
 }
 
 }  // namespace synack::interpreter

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -101,13 +102,24 @@ class Runner {
   void Capture(Instant time, std::span<const uint8_t> bytes);
   // A live outbound packet of a connection the script let go of.
   bool Forgotten(const wire::Packet& live) const;
-  // Unless --strict_segments: `first` and the segments of its flow that
-  // follow it, joined until they make up the payload `packet` expects
-  // (see segments.h). `time` becomes the last part's time; `note` says how
-  // many were joined, for messages.
+  // Reads the next packet the stack sent by `deadline` (captured, parsed,
+  // the script's traffic only) onto the end of unread_; false when none
+  // came by then.
+  bool ReadOutbound(Instant deadline);
+  // Unless --strict_segments: unread_[first] and the segments of its flow
+  // that follow it, taken out of unread_ and joined until they make up the
+  // payload `packet` expects (see segments.h). `time` becomes the last
+  // part's time; `note` says how many were joined, for messages.
   wire::Packet JoinFollowingSegments(const grammar::PacketEvent& packet,
-                                     wire::Packet first, Instant deadline,
+                                     size_t first, Instant deadline,
                                      Instant* time, std::string* note);
+  // The rule for packets no line matched (README, `synack help run`): at
+  // each inbound packet, system call, command or block, and at the end,
+  // a packet the stack sent on a flow other than the default one (and not
+  // named by --ignore_flows) fails the run once it is older than the
+  // tolerance: no later line can match it in time. `end`: the script is
+  // over, every such packet sent by now fails it.
+  bool CheckUnmatched(const grammar::Event* event, bool end);
 
   const grammar::Script& script_;
   Backend& backend_;
@@ -132,6 +144,15 @@ class Runner {
   std::vector<CodeSnapshot> snapshots_;
   std::unique_ptr<wire::PcapWriter> pcap_;
   RunReport report_;
+
+  // Packets the stack sent that no line has taken yet, oldest first: those
+  // of other flows than the line being matched wait here for their own
+  // lines (CheckUnmatched).
+  struct Unread {
+    wire::Packet packet;
+    Instant time;
+  };
+  std::deque<Unread> unread_;
 };
 
 }  // namespace synack::interpreter

@@ -148,8 +148,23 @@ done
 check block-server-gone gone "${server:-0}"
 check block-worker-gone gone "${worker:-0}"
 
+# unmatched BACKEND: a packet on a third flow that no line expects fails the
+# run (issue 17); with the flow in --ignore_flows the run passes.
+unmatched() {
+  (cd "$golden" && "$synack" run --backend="$1" -4 \
+    unmatched/third-flow-rst.pkt) >"$tmp/unmatched-$1.raw" 2>&1
+  check "unmatched-$1-fails" test $? -eq 1
+  check "unmatched-$1-message" grep -q '^unmatched/third-flow-rst.pkt:11: error: unexpected outbound packet on flow 8081>40003: no line matched it by the end of the script$' \
+    "$tmp/unmatched-$1.raw"
+  (cd "$golden" && "$synack" run --backend="$1" -4 \
+    unmatched/third-flow-rst-ignored.pkt) >"$tmp/ignored-$1.raw" 2>&1
+  check "unmatched-$1-ignored" test $? -eq 0
+}
+unmatched stack
+
 if [ "$(id -u)" -eq 0 ]; then
   tuns_before=$(ip -o link show type tun | wc -l)
+  unmatched kernel
 
   # A run that fails on timing alone runs again, alone, after the others
   # (twice by default); its verdict is the last run's. --timing-retries=0:

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""The matcher's mutation test: every field an outbound line states is compared.
+
+For each script given, synack_mutate writes mutants that each change one
+stated field of one `>` line (tests/mutation/mutate.cc); every mutant is run
+on the backend and must fail, at the mutated line. Prints the score and each
+mutant that passed (a survivor: a field the matcher does not compare) or
+failed elsewhere. Exit status 1 when a mutant survives that is not explained
+(a TS val, which packetdrill compares only with --tcp_ts_tick_usecs).
+
+  run.py --synack BIN --mutate BIN --backend stack|kernel ROOT SCRIPT...
+
+ROOT is copied (its helper files, e.g. common/defaults.sh) and the mutants
+are written beside where each SCRIPT lies under it, so relative paths in the
+scripts hold.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+EXPLAINED = {
+    "(TS) val": "TS val is compared only with --tcp_ts_tick_usecs (as in "
+                "packetdrill)",
+    "names the stack's ISN": "the seq of the stack's first SYN or SYN-ACK "
+                             "on a flow names its ISN (as in packetdrill): "
+                             "any value passes, later ones are compared",
+}
+
+
+def explained(what):
+    for key, why in EXPLAINED.items():
+        if key in what:
+            return why
+    return None
+
+
+def mutated_line(path):
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            if "// MUTATED" in line:
+                return number
+    return None
+
+
+def parse_tap(text):
+    """(path, variant) -> (passed, first error line number or None, text)."""
+    results = {}
+    entry = None
+    for line in text.splitlines():
+        m = re.match(r"^(not )?ok \d+ - (.*) \(([\w-]+)\)( # SKIP.*)?$", line)
+        if m:
+            entry = (m.group(2), m.group(3))
+            results[entry] = [m.group(1) is None, None, ""]
+            continue
+        if entry is None or results[entry][0]:
+            continue
+        results[entry][2] += line.strip() + "\n"
+        e = re.search(r":(\d+): error: ", line)
+        if e and results[entry][1] is None:
+            results[entry][1] = int(e.group(1))
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--synack", required=True)
+    parser.add_argument("--mutate", required=True)
+    parser.add_argument("--backend", required=True)
+    parser.add_argument("--jobs", default=None)
+    parser.add_argument("--variant", action="append", default=[],
+                        help="synack's variant flag (-4, -6, "
+                             "--ipv4-mapped); default: every variant")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the mutants' directory")
+    parser.add_argument("root")
+    parser.add_argument("scripts", nargs="+")
+    args = parser.parse_args()
+
+    root = os.path.realpath(args.root)
+    tmp = tempfile.mkdtemp(prefix="synack-mutants-")
+    work = os.path.join(tmp, "root")
+    try:
+        shutil.copytree(root, work)
+        for dirpath, _, files in os.walk(work):
+            for name in files:
+                if name.endswith(".pkt"):
+                    os.unlink(os.path.join(dirpath, name))
+        mutants = {}  # path -> (script, line, what, mutated line)
+        for script in args.scripts:
+            script = os.path.realpath(script)
+            rel = os.path.relpath(os.path.dirname(script), root)
+            out = subprocess.run(
+                [args.mutate, script, os.path.join(work, rel)],
+                capture_output=True, text=True)
+            if out.returncode != 0:
+                sys.stderr.write(out.stderr)
+                return 2
+            for row in out.stdout.splitlines():
+                path, line, what = row.split("\t", 2)
+                mutants[path] = (os.path.relpath(script, root), int(line),
+                                 what, mutated_line(path))
+        tap = os.path.join(tmp, "tap")
+        command = [args.synack, "run", "--backend=" + args.backend,
+                   "--timing-retries=0", "--tap=" + tap, work]
+        if args.jobs:
+            command.insert(2, "--jobs=" + args.jobs)
+        for variant in args.variant:
+            command.insert(2, variant)
+        subprocess.run(command, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        with open(tap) as f:
+            results = parse_tap(f.read())
+
+        killed = elsewhere = 0
+        survivors, unexplained, far = [], [], []
+        # The TAP file names a run by the end of its path.
+        by_tail = {}
+        for path in mutants:
+            parts = path.split(os.sep)
+            for n in range(1, len(parts)):
+                by_tail.setdefault(os.sep.join(parts[-n:]), []).append(path)
+        matched = 0
+        for (label, variant), (passed, line, text) in sorted(results.items()):
+            candidates = by_tail.get(label, [])
+            if len(candidates) != 1:
+                continue
+            path = candidates[0]
+            matched += 1
+            script, orig_line, what, at = mutants[path]
+            name = "%s:%d (%s): %s" % (script, orig_line, variant, what)
+            if passed:
+                why = explained(what)
+                survivors.append(name + ("  [explained: %s]" % why if why
+                                         else ""))
+                if not why:
+                    unexplained.append(name)
+            elif line == at:
+                killed += 1
+            else:
+                elsewhere += 1
+                errors = [l for l in text.splitlines() if "error:" in l]
+                first = errors[0] if errors else "?"
+                far.append("%s\n    %s" % (name, first))
+        total = matched
+        if total == 0 or len({p for p in mutants}) > total:
+            print("error: %d runs reported for %d mutants: the TAP file "
+                  "was not understood" % (total, len(mutants)))
+            return 2
+        countable = total - (len(survivors) - len(unexplained))
+        score = 100.0 * (killed + elsewhere) / countable if countable else 100
+        print("mutants: %d runs of %d mutants of %d scripts on %s" %
+              (total, len(mutants), len(args.scripts), args.backend))
+        print("killed at the mutated line: %d; killed elsewhere: %d; "
+              "survived: %d (%d explained)" %
+              (killed, elsewhere, len(survivors),
+               len(survivors) - len(unexplained)))
+        print("mutation score: %.1f %% (explained survivors not counted)" %
+              score)
+        if survivors:
+            print("\nsurvivors:")
+            for name in survivors:
+                print("  " + name)
+        if far:
+            print("\nkilled elsewhere than the mutated line:")
+            for name in far:
+                print("  " + name)
+        return 1 if unexplained else 0
+    finally:
+        if args.keep:
+            print("mutants kept in " + tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
