@@ -11,6 +11,7 @@
 // variants, kept), each starting with a comment
 // `// mutant: line L: WHAT`, and prints one line per mutant:
 // `FILE<TAB>L<TAB>WHAT`.
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -223,12 +224,18 @@ void IpMutants(const PacketEvent& packet, int line, std::vector<Mutant>& out) {
 
 // A shift beyond what the tolerance forgives: more than tolerance_usecs
 // (4 ms by default) and than tolerance_percent (12.5 %) of the gap, taken
-// as the line's own time, which bounds the gap for a relative time.
+// as the line's own time, which bounds the gap for a relative time; a
+// range moves by its width more, so that it no longer overlaps itself.
 void TimeMutant(const Event& event, int64_t tolerance_usecs, int line,
                 std::vector<Mutant>& out) {
   const auto kind = event.time.kind;
   if (kind == grammar::TimeKind::kAny) return;
-  const int64_t shift = 2 * tolerance_usecs + event.time.usecs * 3 / 10;
+  const bool range = kind == grammar::TimeKind::kRange ||
+                     kind == grammar::TimeKind::kRelativeRange;
+  const int64_t width = range ? event.time.end_usecs - event.time.usecs : 0;
+  const int64_t shift = 2 * tolerance_usecs + width +
+                        std::max(event.time.usecs, event.time.end_usecs) * 3 /
+                            10;
   out.push_back({line, "time + " + Seconds(shift), [shift](Event& e) {
                    e.time.usecs += shift;
                    e.time.end_usecs += shift;

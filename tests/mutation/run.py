@@ -146,9 +146,12 @@ def main():
                 first = errors[0] if errors else "?"
                 far.append("%s\n    %s" % (name, first))
         total = matched
-        if total == 0 or len({p for p in mutants}) > total:
-            print("error: %d runs reported for %d mutants: the TAP file "
-                  "was not understood" % (total, len(mutants)))
+        ran = {path for (label, _) in results
+               for path in by_tail.get(label, [])}
+        if total == 0 or len(ran) < len(mutants):
+            print("error: %d runs reported for %d mutants, %d of them not "
+                  "run (a variant flag that excludes them?)" %
+                  (total, len(mutants), len(mutants) - len(ran)))
             return 2
         countable = total - (len(survivors) - len(unexplained))
         score = 100.0 * (killed + elsewhere) / countable if countable else 100
