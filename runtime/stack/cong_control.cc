@@ -72,14 +72,15 @@ void Stack::PktsAcked(Sock* sk, uint32_t pkts_acked, int64_t rtt_us) {
   sk->ca_ops->pkts_acked(sk, CaNow(), sample);
 }
 
-void Stack::CongControl(Sock* sk, uint32_t ack, uint32_t acked_sacked,
-                        bool data_acked) {
+void Stack::CongControl(Sock* sk, uint32_t ack, uint32_t acked_sacked, int flag) {
   // tcp_cong_control(): in CWR or Recovery the reduction (PRR) sets cwnd;
-  // otherwise the algorithm may grow it when new data was acknowledged
-  // (tcp_may_raise_cwnd).
+  // otherwise the algorithm may grow it when new data was acknowledged, or
+  // with reordering seen, when anything was delivered (tcp_may_raise_cwnd).
+  const bool may_raise = sk->reordering > 3 ? (flag & ack_flag::kForwardProgress) != 0
+                                            : (flag & ack_flag::kDataAcked) != 0;
   if (sk->ca_state == CaState::kCwr || sk->ca_state == CaState::kRecovery) {
     CwndReduction(sk, acked_sacked);
-  } else if (data_acked && acked_sacked > 0) {
+  } else if (may_raise && acked_sacked > 0) {
     sk->ca_ops->cong_avoid(sk, CaNow(), ack, acked_sacked);
   }
   UpdatePacingRate(sk);

@@ -398,11 +398,13 @@ bool Stack::FastOpenSynAck(Sock* sk, const Segment& seg) {
     const uint32_t mss = std::max<uint32_t>(SendMss(sk), 1);
     for (SentSegment& s : sk->rtx_queue) {
       s.pcount = std::max<uint32_t>(1, (s.end - s.seq + mss - 1) / mss);
+      MarkSkbLost(sk, &s);
     }
-    sk->in_loss = true;
-    sk->high_seq = sk->snd_nxt;
-    sk->lost_next = sk->snd_una;
-    sk->undo_marker = 0;
+    if (sk->ca_state != CaState::kLoss) {
+      sk->high_seq = sk->snd_nxt;
+      sk->undo_marker = 0;
+      SetCaState(sk, CaState::kLoss);
+    }
     XmitRetransmitQueue(sk);
     RearmRto(sk);
     counters_.Inc(Counter::kTcpExtTCPFastOpenActiveFail);

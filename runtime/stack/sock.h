@@ -17,6 +17,7 @@
 #include "runtime/stack/fastopen.h"
 #include "runtime/stack/minmax.h"
 #include "runtime/stack/options.h"
+#include "runtime/stack/recovery.h"
 #include "runtime/stack/syn_queue.h"
 #include "runtime/stack/tcp_time.h"
 
@@ -68,13 +69,19 @@ struct ZeroWindowProbeTimer {
 struct LossProbeTimer {
   Instant at;
 };
+// ICSK_TIME_REO_TIMEOUT: RACK's reordering window ends (RFC 8985 §6.2).
+struct ReorderTimer {
+  Instant at;
+};
 using WriteTimer = std::variant<std::monostate, RetransmitTimer,
-                                ZeroWindowProbeTimer, LossProbeTimer>;
+                                ZeroWindowProbeTimer, LossProbeTimer,
+                                ReorderTimer>;
 
 inline std::optional<Instant> Deadline(const WriteTimer& timer) {
   if (const auto* t = std::get_if<RetransmitTimer>(&timer)) return t->at;
   if (const auto* t = std::get_if<ZeroWindowProbeTimer>(&timer)) return t->at;
   if (const auto* t = std::get_if<LossProbeTimer>(&timer)) return t->at;
+  if (const auto* t = std::get_if<ReorderTimer>(&timer)) return t->at;
   return std::nullopt;
 }
 
@@ -101,7 +108,10 @@ struct SentSegment {
   uint32_t truesize = 0;
   Instant first_sent;
   Instant last_sent;
-  bool retransmitted = false;
+  bool retransmitted = false;  // TCPCB_EVER_RETRANS
+  // The scoreboard (TCPCB_SACKED_ACKED, TCPCB_LOST, TCPCB_SACKED_RETRANS:
+  // a retransmission still in flight).
+  bool sacked = false, lost = false, retrans = false;
 };
 
 // An skb of the write queue: data written and not yet sent (Linux keeps
@@ -278,9 +288,21 @@ struct Sock {
   uint32_t prr_delivered = 0, prr_out = 0;
   bool prr_snd_una_advanced = false;
   uint32_t prr_newly_lost = 0;
+  // Loss recovery (recovery.h): the reordering degree in segments, how
+  // often reordering was seen, duplicate ACKs counted as SACKs without
+  // SACK (tcp_add_reno_sack), retransmissions not yet shown spurious by a
+  // D-SACK (undo_retrans, -1: none), the SACK scoreboard's right edge
+  // (tcp_highest_sack_seq), RACK, and segments delivered.
+  uint32_t reordering = 3;
+  uint32_t reord_seen = 0;
+  uint32_t reno_sacked = 0;
+  int undo_retrans = -1;
+  uint32_t highest_sack_end = 0;
+  RackState rack;
+  uint32_t delivered = 0;
+  bool is_sack_reneg = false;
   bool in_loss = false;     // TCP_CA_Loss
   uint32_t high_seq = 0;    // snd_nxt when loss recovery began
-  uint32_t lost_next = 0;   // next sequence to retransmit while in loss
   uint32_t undo_marker = 0;
   uint32_t max_packets_out = 0, cwnd_usage_seq = 0;
   bool is_cwnd_limited = false;
@@ -304,6 +326,24 @@ struct Sock {
   uint32_t packets_out() const {
     uint32_t n = 0;
     for (const SentSegment& s : rtx_queue) n += s.pcount;
+    return n;
+  }
+  // The scoreboard's counts (tp->sacked_out, lost_out, retrans_out);
+  // without SACK, duplicate ACKs stand for SACKed segments.
+  uint32_t sacked_out() const {
+    if (!sack_ok) return reno_sacked;
+    uint32_t n = 0;
+    for (const SentSegment& s : rtx_queue) n += s.sacked ? s.pcount : 0;
+    return n;
+  }
+  uint32_t lost_out() const {
+    uint32_t n = 0;
+    for (const SentSegment& s : rtx_queue) n += s.lost ? s.pcount : 0;
+    return n;
+  }
+  uint32_t retrans_out() const {
+    uint32_t n = 0;
+    for (const SentSegment& s : rtx_queue) n += s.retrans ? s.pcount : 0;
     return n;
   }
   // Data written and not yet sent (the FIN, once sent, is past write_seq).

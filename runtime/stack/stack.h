@@ -255,9 +255,17 @@ class Stack {
   bool ValidateIncoming(Sock* sk, const Segment& seg);
   enum class AckResult { kOk, kOld, kUnsentData, kTooOld };
   AckResult TcpAck(Sock* sk, const Segment& seg);
+  // What tcp_clean_rtx_queue() tells tcp_ack().
+  struct CleanResult {
+    uint32_t pkts_acked = 0;     // segments acknowledged, SACKed or not
+    uint32_t sacked_acked = 0;   // ... of which SACKed before
+    bool data_acked = false, syn_acked = false, retrans_data_acked = false;
+    uint32_t reord = 0;          // lowest never-retransmitted seq acknowledged
+  };
   void CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
                      std::optional<Duration>* seq_rtt,
-                     std::optional<Duration>* ca_rtt = nullptr);
+                     std::optional<Duration>* ca_rtt = nullptr,
+                     CleanResult* result = nullptr);
   // Returns the RTT sample for the congestion control (-1: none).
   int64_t UpdateRtt(Sock* sk, std::optional<Duration> seq_rtt,
                     const Segment* seg,
@@ -305,7 +313,7 @@ class Stack {
   // tcp_write_wakeup(); false when the device dropped what it sent.
   bool SendProbe(Sock* sk);
   void FragmentSent(Sock* sk, size_t index, uint32_t len);
-  bool RetransmitSent(Sock* sk, size_t index);
+  bool RetransmitSent(Sock* sk, size_t index, bool loss_probe = false);
   void XmitRetransmitQueue(Sock* sk);
   void SendDelayedAck(Sock* sk);
   void EventAckSent(Sock* sk);
@@ -428,10 +436,46 @@ class Stack {
   void SetCaState(Sock* sk, CaState state);
   void CwndEvent(Sock* sk, CaEvent event);
   void PktsAcked(Sock* sk, uint32_t pkts_acked, int64_t rtt_us);
-  void CongControl(Sock* sk, uint32_t ack, uint32_t acked_sacked, bool data_acked);
+  void CongControl(Sock* sk, uint32_t ack, uint32_t acked_sacked, int flag);
   uint32_t CurrentSsthresh(const Sock* sk) const;
   void SlowStartAfterIdleCheck(Sock* sk);
   void UpdateRttMin(Sock* sk, int64_t rtt_us, bool maybe_delayed);
+  // sack.cc: the SACK scoreboard.
+  void SackTag(Sock* sk, const Segment& seg, uint32_t prior_snd_una,
+               SackTagState* state);
+  void SackTagRange(Sock* sk, uint32_t start, uint32_t end, bool dup_sack,
+                    SackTagState* state);
+  void SackTagOne(Sock* sk, SentSegment* skb, bool dup_sack, SackTagState* state);
+  void CheckSackReordering(Sock* sk, uint32_t low_seq);
+  uint32_t HighestSackSeq(const Sock* sk) const;
+  // rack.cc: RACK-TLP loss detection (RFC 8985).
+  void RackAdvance(Sock* sk, bool ever_retrans, uint32_t end_seq, Instant xmit_time);
+  uint32_t RackReoWnd(const Sock* sk) const;
+  void RackDetectLoss(Sock* sk, uint32_t* reo_timeout);
+  bool RackMarkLost(Sock* sk);
+  void RackReoTimeout(Sock* sk);
+  void RackUpdateReoWnd(Sock* sk, uint32_t prior_delivered);
+  void MarkSkbLost(Sock* sk, SentSegment* skb);
+  void TimeoutMarkLost(Sock* sk);
+  // recovery.cc: tcp_fastretrans_alert() and its states, undo.
+  void FastRetransAlert(Sock* sk, uint32_t prior_snd_una, int num_dupack,
+                        int* flag, Rexmit* rexmit);
+  void IdentifyPacketLoss(Sock* sk, int* flag);
+  void NewRenoMarkLost(Sock* sk, bool snd_una_advanced);
+  void AddRenoSack(Sock* sk, int num_dupack);
+  void RemoveRenoSacks(Sock* sk, uint32_t acked);
+  void EnterRecovery(Sock* sk, bool ece_ack);
+  void TryKeepOpen(Sock* sk);
+  void TryToOpen(Sock* sk, int flag);
+  bool MayUndo(const Sock* sk) const;
+  void UndoCwndReduction(Sock* sk, bool unmark_loss);
+  bool TryUndoRecovery(Sock* sk);
+  bool TryUndoDsack(Sock* sk);
+  bool TryUndoPartial(Sock* sk, uint32_t prior_snd_una, bool* do_lost);
+  bool TryUndoLoss(Sock* sk, bool frto_undo);
+  void ProcessLoss(Sock* sk, int flag, int num_dupack, Rexmit* rexmit);
+  void XmitRecovery(Sock* sk, Rexmit rexmit);
+
   // prr.cc: cwnd during a reduction (RFC 6937).
   void InitCwndReduction(Sock* sk);
   void CwndReduction(Sock* sk, uint32_t newly_acked_sacked);

@@ -57,16 +57,11 @@ void Stack::FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const {
     info.tcpi_snd_mss = sk->mss_cache;
     info.tcpi_rcv_mss = sk->ack.rcv_mss;
     info.tcpi_unacked = sk->packets_out();
-    uint32_t retrans = 0, lost = 0;
-    for (const SentSegment& s : sk->rtx_queue) {
-      if (s.retransmitted) ++retrans;
-      if (sk->in_loss && !SeqBefore(s.seq, sk->lost_next) &&
-          SeqBefore(s.seq, sk->high_seq)) {
-        ++lost;
-      }
-    }
-    info.tcpi_retrans = retrans;
-    info.tcpi_lost = lost;
+    info.tcpi_retrans = sk->retrans_out();
+    info.tcpi_lost = sk->lost_out();
+    info.tcpi_sacked = sk->sacked_out();
+    info.tcpi_reordering = sk->reordering;
+    info.tcpi_delivered = sk->delivered;
     info.tcpi_last_data_sent = MsecsSince(now_, sk->lsndtime);
     info.tcpi_last_data_recv = MsecsSince(now_, sk->ack.lrcvtime);
     info.tcpi_last_ack_recv = MsecsSince(now_, sk->rcv_tstamp);

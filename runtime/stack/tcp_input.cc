@@ -332,8 +332,10 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
   const bool fin_acked = sk->fin_queued && sk->snd_una == sk->write_seq + 1;
   switch (sk->state) {
     case TcpState::kSynRecv:
-      // Our SYN-ACK is acknowledged: the connection is open.
+      // Our SYN-ACK is acknowledged: the connection is open. Its delivery
+      // counts (tcp_ack() does not see it: it was the request's).
       sk->ack.lrcvtime = now_;
+      ++sk->delivered;
       SetState(sk, TcpState::kEstablished);
       sk->snd_wnd = static_cast<uint32_t>(seg.th->window) << sk->snd_wscale;
       sk->max_window = std::max(sk->max_window, sk->snd_wnd);
@@ -460,8 +462,10 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
 
   // Window update (RFC 9293 §3.10.7.4 step 5, tcp_may_update_window).
   const uint32_t nwin = static_cast<uint32_t>(seg.th->window) << sk->snd_wscale;
+  bool win_update = false;
   if (SeqAfter(seg.ack, sk->snd_una) || SeqAfter(seg.seq, sk->snd_wl1) ||
       (seg.seq == sk->snd_wl1 && (nwin > sk->snd_wnd || nwin == 0))) {
+    win_update = true;
     sk->snd_wl1 = seg.seq;
     sk->snd_wnd = nwin;
     if (nwin > sk->max_window) {
@@ -473,45 +477,87 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
   sk->rcv_tstamp = now_;
   sk->err_soft = 0;
   sk->probes_out = 0;
-  if (seg.ack == prior_snd_una) {
+
+  // tcp_ack() from here: SACKs, what left the queue, RTT, the recovery
+  // state machine, cwnd, and what recovery sends.
+  int flag = win_update ? ack_flag::kWinUpdate : 0;
+  if (seg.len > 0) flag |= ack_flag::kData;
+  const uint32_t prior_packets = sk->packets_out();
+  const uint32_t prior_delivered = sk->delivered;
+  const uint32_t prior_fack = HighestSackSeq(sk);
+  const uint32_t prior_lost = sk->lost_out();
+  Rexmit rexmit = Rexmit::kNone;
+  if (SeqAfter(seg.ack, prior_snd_una)) {
+    flag |= ack_flag::kSndUnaAdvanced;
+    sk->retransmits = 0;
+  }
+  sk->bytes_acked += seg.ack - prior_snd_una;
+  sk->snd_una = seg.ack;
+  SackTagState sack_state;
+  SackTag(sk, seg, prior_snd_una, &sack_state);
+  flag |= sack_state.flag;
+  if (prior_packets == 0) {
     UpdatePacingRate(sk);  // tcp_cong_control() sees every ACK
     return AckResult::kOk;
   }
 
-  // New data acknowledged.
   bool acked_new = false;
   std::optional<Duration> seq_rtt, ca_rtt;
-  const uint32_t before = sk->packets_out();
-  CleanRtxQueue(sk, seg, &acked_new, &seq_rtt, &ca_rtt);
-  const uint32_t acked_segments = before - sk->packets_out();
-  sk->bytes_acked += seg.ack - prior_snd_una;
-  sk->snd_una = seg.ack;
-  sk->retransmits = 0;
+  CleanResult cleaned;
+  CleanRtxQueue(sk, seg, &acked_new, &seq_rtt, &ca_rtt, &cleaned);
+  if (cleaned.data_acked) flag |= ack_flag::kDataAcked;
+  if (cleaned.syn_acked) flag |= ack_flag::kSynAcked;
+  if (cleaned.retrans_data_acked) flag |= ack_flag::kRetransDataAcked;
+  if (flag & ack_flag::kAcked) {
+    flag |= ack_flag::kSetXmitTimer;
+    if (!sk->sack_ok) {
+      RemoveRenoSacks(sk, cleaned.pkts_acked);
+    } else if (SeqBefore(cleaned.reord, prior_fack)) {
+      // A hole filled by never-retransmitted data: reordering.
+      CheckSackReordering(sk, cleaned.reord);
+    }
+  }
   // FLAG_ACK_MAYBE_DELAYED: one runt segment acknowledged alone.
-  const bool maybe_delayed = acked_segments == 1 && seg.ack - prior_snd_una < sk->mss_cache;
-  const int64_t ca_rtt_us = UpdateRtt(sk, seq_rtt, &seg, ca_rtt, maybe_delayed);
-  PktsAcked(sk, acked_segments, ca_rtt_us);
-  if (sk->in_loss) {
-    if (SeqBefore(sk->lost_next, sk->snd_una)) sk->lost_next = sk->snd_una;
-    if (!SeqBefore(sk->snd_una, sk->high_seq)) SetCaState(sk, CaState::kOpen);
+  const bool maybe_delayed = cleaned.pkts_acked == 1 && cleaned.sacked_acked == 0 &&
+                             seg.ack - prior_snd_una < sk->mss_cache;
+  const int64_t ca_rtt_us =
+      acked_new ? UpdateRtt(sk, seq_rtt, &seg, ca_rtt, maybe_delayed) : -1;
+  PktsAcked(sk, cleaned.pkts_acked, ca_rtt_us);
+  RackUpdateReoWnd(sk, prior_delivered);
+  // A loss probe's episode ends once the ACK covers what it probed.
+  if (sk->tlp_high_seq && !SeqBefore(sk->snd_una, *sk->tlp_high_seq)) {
+    sk->tlp_high_seq.reset();
+  }
+
+  // tcp_ack_is_dubious(): a duplicate, an alert, or not in the Open state.
+  if (!(flag & ack_flag::kNotDup) || (flag & ack_flag::kCaAlert) ||
+      sk->ca_state != CaState::kOpen) {
+    int num_dupack = 0;
+    if (!(flag & (ack_flag::kSndUnaAdvanced | ack_flag::kNotDup | ack_flag::kDsackingAck))) {
+      num_dupack = 1;
+    }
+    FastRetransAlert(sk, prior_snd_una, num_dupack, &flag, &rexmit);
   }
   const bool any_retransmitted =
       std::any_of(sk->rtx_queue.begin(), sk->rtx_queue.end(),
                   [](const SentSegment& s) { return s.retransmitted; });
   if (!any_retransmitted) sk->retrans_stamp.reset();
-  CongControl(sk, seg.ack, acked_segments, true);
+  // tcp_set_xmit_timer(): a loss probe if one applies, else the RTO from
+  // now for what is still in flight (unless RACK armed its timer).
+  if (flag & ack_flag::kSetXmitTimer) {
+    if (!ScheduleLossProbe(sk, true)) RearmRto(sk);
+  }
+  const uint32_t delivered = sk->delivered - prior_delivered;
+  sk->prr_snd_una_advanced = (flag & ack_flag::kSndUnaAdvanced) != 0;
+  const uint32_t lost_now = sk->lost_out();
+  sk->prr_newly_lost = lost_now > prior_lost ? lost_now - prior_lost : 0;
+  CongControl(sk, seg.ack, delivered, flag);
+  XmitRecovery(sk, rexmit);
   // tcp_check_space(): freed memory wakes a writer that found no room.
   if (sk->nospace && StreamWriteable(sk)) {
     sk->nospace = false;
     ++sk->wakeups;
   }
-  // A loss probe's episode ends once the ACK covers what it probed.
-  if (sk->tlp_high_seq && !SeqBefore(sk->snd_una, *sk->tlp_high_seq)) {
-    sk->tlp_high_seq.reset();
-  }
-  // tcp_set_xmit_timer(): a loss probe if one applies, else the RTO from
-  // now for what is still in flight.
-  if (!ScheduleLossProbe(sk, true)) RearmRto(sk);
   if (std::holds_alternative<ZeroWindowProbeTimer>(sk->write_timer) &&
       sk->snd_wnd != 0) {
     ClearWriteTimer(sk);
@@ -522,19 +568,46 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
 
 void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
                           std::optional<Duration>* seq_rtt,
-                          std::optional<Duration>* ca_rtt) {
+                          std::optional<Duration>* ca_rtt,
+                          CleanResult* result) {
   // tcp_clean_rtx_queue(): drop what the ACK covers; the RTT sample comes
   // from the oldest segment acknowledged that was sent only once (Karn).
   // The congestion control's sample (ca_rtt) is from the newest segment
   // acknowledged, the estimator's from the oldest.
   std::optional<Instant> first_ackt, last_ackt;
   bool retrans_acked = false;
+  CleanResult ignored;
+  CleanResult& res = result != nullptr ? *result : ignored;
+  res.reord = sk->snd_nxt;
+  // The marks of what leaves the queue (tcp_clean_rtx_queue's accounting):
+  // delivered unless SACKed before, RACK's reference, reordering.
+  const auto account = [&](SentSegment& skb, uint32_t acked_pcount, uint32_t start) {
+    res.pkts_acked += acked_pcount;
+    if (skb.syn) {
+      res.syn_acked = true;
+    } else {
+      res.data_acked = true;
+    }
+    if (skb.retransmitted) {
+      res.retrans_data_acked = true;
+    } else if (!skb.sacked && SeqBefore(start, res.reord)) {
+      res.reord = start;
+    }
+    if (skb.sacked) {
+      res.sacked_acked += acked_pcount;
+    } else {
+      sk->delivered += acked_pcount;
+      if (sk->sack_ok) RackAdvance(sk, skb.retransmitted, skb.end, skb.last_sent);
+    }
+  };
   while (!sk->rtx_queue.empty()) {
     SentSegment& head = sk->rtx_queue.front();
     if (SeqAfter(head.end, seg.ack)) {
       // Partly acknowledged (tcp_tso_acked): the acknowledged bytes are
       // trimmed off and freed, the rest stays as fewer segments.
       if (SeqAfter(seg.ack, head.seq)) {
+        const uint32_t prior_pcount = head.pcount;
+        const uint32_t start = head.seq;
         const uint32_t data_acked = seg.ack - head.seq - (head.syn ? 1 : 0);
         const size_t drop = std::min<size_t>(data_acked, sk->send_buf.size());
         sk->send_buf.erase(sk->send_buf.begin(),
@@ -548,6 +621,7 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
         const uint32_t mss = std::max<uint32_t>(sk->mss_cache, 1);
         head.pcount = std::max<uint32_t>(1, (left + mss - 1) / mss);
         *acked_new = true;
+        account(head, prior_pcount - head.pcount, start);
         // The acknowledged part gives an RTT sample like a whole skb.
         if (head.retransmitted) {
           retrans_acked = true;
@@ -563,9 +637,10 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
     const size_t drop = std::min<size_t>(data_len, sk->send_buf.size());
     sk->send_buf.erase(sk->send_buf.begin(),
                        sk->send_buf.begin() + static_cast<long>(drop));
+    account(head, head.pcount, head.seq);
     if (head.retransmitted) {
       retrans_acked = true;
-    } else {
+    } else if (!head.sacked) {
       if (!first_ackt) first_ackt = head.first_sent;
       last_ackt = head.first_sent;
     }

@@ -314,7 +314,7 @@ void Stack::FragmentSent(Sock* sk, size_t index, uint32_t len) {
   sk->rtx_queue.insert(sk->rtx_queue.begin() + static_cast<long>(index) + 1, rest);
 }
 
-bool Stack::RetransmitSent(Sock* sk, size_t index) {
+bool Stack::RetransmitSent(Sock* sk, size_t index, bool loss_probe) {
   // __tcp_retransmit_skb() once the skb has its size.
   SentSegment& skb = sk->rtx_queue[index];
   const uint32_t data_len = skb.end - skb.seq - (skb.syn ? 1 : 0) - (skb.fin ? 1 : 0);
@@ -331,25 +331,40 @@ bool Stack::RetransmitSent(Sock* sk, size_t index) {
   skb.retransmitted = true;
   skb.last_sent = now_;
   sk->total_retrans += static_cast<int>(skb.pcount);
+  // A loss probe is __tcp_retransmit_skb() alone: not counted in
+  // retrans_out, not a retransmission to undo.
+  if (loss_probe) return true;
+  skb.retrans = true;
+  // Each retransmission must be shown spurious before an undo.
+  if (sk->undo_retrans < 0) sk->undo_retrans = 0;
+  sk->undo_retrans += static_cast<int>(skb.pcount);
   return true;
 }
 
 void Stack::XmitRetransmitQueue(Sock* sk) {
-  // tcp_xmit_retransmit_queue(): what the RTO marked lost goes again, as
-  // many segments as cwnd has room for, in order.
+  // tcp_xmit_retransmit_queue(): the segments marked lost and not yet
+  // sent again go, in order, while cwnd has room, each cut to what cwnd
+  // and TSO allow; the RTO restarts when the head went again.
+  if (sk->packets_out() == 0) return;
   const uint32_t mss = SendMss(sk);
-  while (sk->in_loss && SeqBefore(sk->lost_next, sk->high_seq)) {
+  const uint32_t max_segs = TsoSegs(sk, CurrentMss(sk));
+  bool rearm = false;
+  for (size_t i = 0; i < sk->rtx_queue.size(); ++i) {
     const uint32_t in_flight = InFlight(sk);
     if (in_flight >= sk->cwnd) break;
-    const uint32_t segs = sk->cwnd - in_flight;
-    auto it = std::find_if(sk->rtx_queue.begin(), sk->rtx_queue.end(),
-                           [sk](const SentSegment& s) { return s.seq == sk->lost_next; });
-    if (it == sk->rtx_queue.end()) break;
-    const size_t index = static_cast<size_t>(it - sk->rtx_queue.begin());
-    if (it->pcount > segs) FragmentSent(sk, index, segs * mss);
-    if (!RetransmitSent(sk, index)) break;
-    sk->lost_next = sk->rtx_queue[index].end;
+    const uint32_t segs = std::min(sk->cwnd - in_flight, max_segs);
+    if (sk->retrans_out() >= sk->lost_out()) break;
+    SentSegment& skb = sk->rtx_queue[i];
+    if (!skb.lost || skb.sacked || skb.retrans) continue;
+    if (skb.pcount > segs) FragmentSent(sk, i, segs * mss);
+    const uint32_t pcount = sk->rtx_queue[i].pcount;
+    if (!RetransmitSent(sk, i)) break;
+    if (sk->ca_state == CaState::kCwr || sk->ca_state == CaState::kRecovery) {
+      sk->prr_out += pcount;
+    }
+    if (i == 0 && !std::holds_alternative<ReorderTimer>(sk->write_timer)) rearm = true;
   }
+  if (rearm) ArmRetransmitTimer(sk, sk->rto);
 }
 
 bool Stack::RetransmitHead(Sock* sk) {
@@ -374,7 +389,7 @@ bool Stack::RetransmitHead(Sock* sk) {
   SentSegment& first = sk->rtx_queue.front();
   while (sk->rtx_queue.size() > 1 && !first.fin) {
     const SentSegment& next = sk->rtx_queue[1];
-    if (next.syn || next.pcount > 1 ||
+    if (next.syn || next.pcount > 1 || next.sacked ||
         next.end - first.seq > mss + (next.fin ? 1 : 0)) {
       break;
     }
@@ -382,21 +397,27 @@ bool Stack::RetransmitHead(Sock* sk) {
     first.fin = next.fin;
     first.push = first.push || next.push;
     first.retransmitted = first.retransmitted || next.retransmitted;
+    first.lost = first.lost || next.lost;
     first.truesize += next.truesize - kSkbTruesize;
     sk->wmem_queued -= kSkbTruesize;
     sk->rtx_queue.erase(sk->rtx_queue.begin() + 1);
   }
-  if (!RetransmitSent(sk, 0)) return false;
-  if (sk->in_loss && sk->lost_next == first.seq) sk->lost_next = first.end;
-  return true;
+  return RetransmitSent(sk, 0);
 }
 
 void Stack::RearmRto(Sock* sk) {
   // tcp_rearm_rto(): the RTO runs from now while anything is in flight;
   // a Fast Open child's timer is its SYN-ACK's until that is acknowledged.
   if (sk->fastopen_rsk) return;
+  // Replacing RACK's timer or a loss probe, it keeps to the head's RTO.
   if (sk->packets_out() > 0) {
-    ArmRetransmitTimer(sk, sk->rto);
+    Duration rto = sk->rto;
+    if (std::holds_alternative<ReorderTimer>(sk->write_timer) ||
+        std::holds_alternative<LossProbeTimer>(sk->write_timer)) {
+      const Duration delta = sk->rtx_queue.front().last_sent + sk->rto - now_;
+      rto = RoundUpToJiffy(std::max<Duration>(delta, std::chrono::microseconds(1)));
+    }
+    ArmRetransmitTimer(sk, rto);
   } else if (!std::holds_alternative<ZeroWindowProbeTimer>(sk->write_timer)) {
     ClearWriteTimer(sk);
   }
@@ -409,7 +430,8 @@ bool Stack::ScheduleLossProbe(Sock* sk, bool advancing_rto) {
   // Not while a Fast Open child's timer waits on its SYN-ACK.
   if (sk->fastopen_rsk) return false;
   if ((sysctls_.tcp_early_retrans != 3 && sysctls_.tcp_early_retrans != 4) ||
-      sk->packets_out() == 0 || !sk->sack_ok || sk->in_loss) {
+      sk->packets_out() == 0 || !sk->sack_ok ||
+      (sk->ca_state != CaState::kOpen && sk->ca_state != CaState::kCwr)) {
     return false;
   }
   Duration timeout = kTimeoutInit;
@@ -449,7 +471,7 @@ void Stack::SendLossProbe(Sock* sk) {
         FragmentSent(sk, last, (skb.pcount - 1) * mss);
         ++last;
       }
-      sent = RetransmitSent(sk, last);
+      sent = RetransmitSent(sk, last, true);
     }
     if (sent) {
       sk->tlp_high_seq = sk->snd_nxt;
@@ -475,7 +497,8 @@ void Stack::EnterLoss(Sock* sk) {
   sk->cwnd_cnt = 0;
   SetCaState(sk, CaState::kLoss);
   sk->high_seq = sk->snd_nxt;
-  sk->lost_next = sk->snd_una;
+  sk->tlp_high_seq.reset();
+  TimeoutMarkLost(sk);
 }
 
 }  // namespace synack::stack

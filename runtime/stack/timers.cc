@@ -71,6 +71,8 @@ void Stack::FireTimer(Instant due) {
         ProbeTimerFired(sk);
       } else if (std::holds_alternative<LossProbeTimer>(timer)) {
         SendLossProbe(sk);
+      } else if (std::holds_alternative<ReorderTimer>(timer)) {
+        RackReoTimeout(sk);
       } else {
         RetransmitTimerFired(sk);
       }

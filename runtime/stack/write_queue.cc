@@ -98,15 +98,11 @@ int Stack::Nonagle(const Sock* sk) const {
 }
 
 uint32_t Stack::InFlight(const Sock* sk) const {
-  // tcp_packets_in_flight(): what the RTO marked lost and is not yet sent
-  // again is not in flight.
-  uint32_t n = 0;
-  for (const SentSegment& s : sk->rtx_queue) {
-    const bool lost = sk->in_loss && !SeqBefore(s.seq, sk->lost_next) &&
-                      SeqBefore(s.seq, sk->high_seq);
-    if (!lost) n += s.pcount;
-  }
-  return n;
+  // tcp_packets_in_flight(): packets_out - (sacked_out + lost_out) +
+  // retrans_out: what is SACKed or lost is not in flight, unless sent again.
+  const uint32_t left = sk->sacked_out() + sk->lost_out();
+  const uint32_t out = sk->packets_out();
+  return (out > left ? out - left : 0) + sk->retrans_out();
 }
 
 // --- Memory -----------------------------------------------------------------------
@@ -267,7 +263,7 @@ bool Stack::TsoShouldDefer(const Sock* sk, const QueuedSkb& skb, uint32_t max_se
                            bool* is_cwnd_limited, bool* is_rwnd_limited) const {
   // tcp_tso_should_defer(): within the jiffy of the last send, hold a TSO
   // skb that cannot go out at full size, hoping for more data or an ACK.
-  if (sk->in_loss) return false;
+  if (sk->ca_state >= CaState::kRecovery) return false;
   if (Jiffies(now_) - Jiffies(sk->lsndtime) > 0) return false;
   const uint32_t in_flight = InFlight(sk);
   const uint32_t send_win = sk->snd_una + sk->snd_wnd - skb.seq;
