@@ -277,6 +277,22 @@ void Stack::CheckReq(Sock* listener, RequestSock* req, const Segment& seg) {
   if (seg.opts.saw_tstamp && req->tstamp_ok && !SeqAfter(seg.seq, req->rcv_nxt)) {
     req->ts_recent = seg.opts.tsval;
   }
+  // RFC 5961 §3.2: a RST in the window but not at rcv_nxt gets a challenge
+  // ACK, rate-limited as any other (measured on 6.18: `. 1:1(0) ack 1`,
+  // TcpExtTCPChallengeACK; a second RST 10 ms later only counts
+  // TcpExtTCPACKSkippedChallenge).
+  if ((flags & flag::kRst) && seg.seq != req->rcv_nxt) {
+    if (req->last_oow_ack_time &&
+        now_ - *req->last_oow_ack_time <
+            std::chrono::milliseconds(sysctls_.tcp_invalid_ratelimit)) {
+      counters_.Inc(Counter::kTcpExtTCPACKSkippedChallenge);
+      return;
+    }
+    req->last_oow_ack_time = now_;
+    counters_.Inc(Counter::kTcpExtTCPChallengeACK);
+    SendReqAck(*req);
+    return;
+  }
   uint16_t effective = flags;
   if (seg.seq == req->rcv_isn) effective &= ~flag::kSyn;  // truncate the SYN
   // RST or SYN in the window: the attempt fails (embryonic reset).

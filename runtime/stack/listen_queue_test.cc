@@ -131,6 +131,24 @@ TEST_F(ListenQueueTest, DeferAcceptDropsBareAcks) {
   EXPECT_EQ(AcceptAll(4.1, fd), 1);
 }
 
+// A RST in the window of a request but not at rcv_nxt: a challenge ACK,
+// then (10 ms later) nothing; at rcv_nxt the request is dropped (measured
+// in scripts/rst/syn-recv-rst.pkt).
+TEST_F(ListenQueueTest, RstInSynRecvWindowGetsChallengeAck) {
+  ListeningSocket(0, 10);
+  Send(0, kSyn, From(40000));
+  ExpectSent(0, kSynAck);
+  Send(0.01, "R 100:100(0) win 0", From(40000));
+  ExpectSent(0.01, ". 1:1(0) ack 1 win 63 <nop,nop,TS val 10 ecr 100>");
+  Send(0.02, "R 200:200(0) win 0", From(40000));
+  ExpectNothing(0.02);
+  EXPECT_EQ(Counter("TcpExtTCPChallengeACK"), 1);
+  EXPECT_EQ(Counter("TcpExtTCPACKSkippedChallenge"), 1);
+  Send(0.03, "R 1:1(0) win 0", From(40000));
+  EXPECT_EQ(Counter("TcpExtEmbryonicRsts"), 1);
+  ExpectNothing(10);
+}
+
 // With tcp_abort_on_overflow=1 the same ACK is answered with a RST from the
 // request (measured: `R <ack>:<ack>(0)`, EmbryonicRsts 1, OutRsts 1) and
 // the request is gone.
