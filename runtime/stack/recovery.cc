@@ -17,17 +17,23 @@ void Stack::AddRenoSack(Sock* sk, int num_dupack) {
   // tcp_add_reno_sack(): without SACK a duplicate ACK stands for one
   // segment that left the network; never more than are out, leaving a
   // hole (tcp_limit_reno_sacked).
+  // Each counts as delivered.
   if (num_dupack == 0) return;
+  const uint32_t prior = sk->reno_sacked;
   sk->reno_sacked += static_cast<uint32_t>(num_dupack);
   const uint32_t out = sk->packets_out();
   const uint32_t holes = std::min(std::max<uint32_t>(sk->lost_out(), 1), out);
   if (sk->reno_sacked + holes > out) sk->reno_sacked = out - holes;
+  if (sk->reno_sacked > prior) sk->delivered += sk->reno_sacked - prior;
 }
 
 void Stack::RemoveRenoSacks(Sock* sk, uint32_t acked) {
   // tcp_remove_reno_sacks(): one acknowledged segment filled the hole, the
-  // rest were those the duplicate ACKs counted.
+  // rest were those the duplicate ACKs counted (and delivered then: the
+  // ACK delivers the rest, at least one).
   if (acked == 0) return;
+  const uint32_t newly = acked > sk->reno_sacked ? acked - sk->reno_sacked : 0;
+  sk->delivered = sk->delivered - acked + std::max<uint32_t>(newly, 1);
   if (acked - 1 >= sk->reno_sacked) {
     sk->reno_sacked = 0;
   } else {

@@ -263,6 +263,7 @@ struct Sock {
   int total_rto = 0;
   std::optional<Instant> retrans_stamp;  // first (re)transmission not acked
   Instant lsndtime, rcv_tstamp, last_data_recv;
+  Instant wstamp;  // tcp_wstamp_ns: the last transmission of any kind
   std::optional<Instant> last_oow_ack_time;
   int probes_out = 0;
   std::optional<uint32_t> tlp_high_seq;  // snd_nxt when a loss probe went

@@ -114,6 +114,7 @@ bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
   // fails): nothing about it is counted.
   const bool idle = len > 0 && InFlight(sk) == 0;
   if (!Emit(sk->tuple, out, sk->ip_id, pcount > 1 ? gso_size : 0)) return false;
+  sk->wstamp = now_;
   if (idle) CwndEvent(sk, CaEvent::kTxStart);
   sk->ip_id = static_cast<uint16_t>(sk->ip_id + pcount);
   // A TSO packet counts as the segments it will be cut into, and uses as

@@ -24,7 +24,6 @@ uint32_t SkbPcount(uint32_t len, uint32_t mss) {
   return (len + mss - 1) / mss;
 }
 
-int64_t Jiffies(Instant t) { return t.since_epoch / kJiffy; }
 
 }  // namespace
 
@@ -261,10 +260,14 @@ uint32_t Stack::MssSplitPoint(const Sock* sk, const QueuedSkb& skb, uint32_t mss
 
 bool Stack::TsoShouldDefer(const Sock* sk, const QueuedSkb& skb, uint32_t max_segs,
                            bool* is_cwnd_limited, bool* is_rwnd_limited) const {
-  // tcp_tso_should_defer(): within the jiffy of the last send, hold a TSO
+  // tcp_tso_should_defer(): right after the last send, hold a TSO
   // skb that cannot go out at full size, hoping for more data or an ACK.
   if (sk->ca_state >= CaState::kRecovery) return false;
-  if (Jiffies(now_) - Jiffies(sk->lsndtime) > 0) return false;
+  // Only right after a transmission (within 1 ms of tcp_wstamp_ns): a
+  // deferral never makes a burst later.
+  // (A tie, which only virtual time makes, counts as past: on the kernel
+  // a script's packet 1 ms after a write arrives a little later.)
+  if (now_ - sk->wstamp >= 1ms) return false;
   const uint32_t in_flight = InFlight(sk);
   const uint32_t send_win = sk->snd_una + sk->snd_wnd - skb.seq;
   const uint32_t cong_win = (sk->cwnd - in_flight) * sk->mss_cache;
