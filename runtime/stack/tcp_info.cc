@@ -62,6 +62,7 @@ void Stack::FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const {
     info.tcpi_sacked = sk->sacked_out();
     info.tcpi_reordering = sk->reordering;
     info.tcpi_delivered = sk->delivered;
+    info.tcpi_reord_seen = sk->reord_seen;
     info.tcpi_last_data_sent = MsecsSince(now_, sk->lsndtime);
     info.tcpi_last_data_recv = MsecsSince(now_, sk->ack.lrcvtime);
     info.tcpi_last_ack_recv = MsecsSince(now_, sk->rcv_tstamp);

@@ -450,6 +450,16 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
     const uint32_t max_window =
         static_cast<uint32_t>(std::min<uint64_t>(sk->max_window, sk->bytes_acked));
     if (SeqBefore(seg.ack, prior_snd_una - max_window)) return AckResult::kTooOld;
+    // tcp_ack()'s old_ack: SACKs on it still count, and recovery may send
+    // because of them (but cwnd is left alone).
+    if (!seg.opts.sacks.empty() && sk->sack_ok && sk->packets_out() != 0) {
+      SackTagState sack_state;
+      SackTag(sk, seg, prior_snd_una, &sack_state);
+      int flag = sack_state.flag;
+      Rexmit rexmit = Rexmit::kNone;
+      FastRetransAlert(sk, prior_snd_una, 0, &flag, &rexmit);
+      XmitRecovery(sk, rexmit);
+    }
     return AckResult::kOld;
   }
   if (SeqAfter(seg.ack, sk->snd_nxt)) return AckResult::kUnsentData;
