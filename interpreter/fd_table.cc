@@ -11,14 +11,19 @@ std::optional<int> FdTable::Add(int script_fd, int live_fd, bool is_socket) {
   live_by_script_[script_fd] = live_fd;
   // The kernel reuses numbers: a new socket has not connected yet.
   connected_.erase(live_fd);
-  if (is_socket) sockets_.push_back(script_fd);
+  if (is_socket) {
+    sockets_[next_age_] = script_fd;
+    socket_age_[script_fd] = next_age_++;
+  }
   return replaced;
 }
 
 void FdTable::Remove(int script_fd) {
   live_by_script_.erase(script_fd);
-  sockets_.erase(std::remove(sockets_.begin(), sockets_.end(), script_fd),
-                 sockets_.end());
+  if (auto it = socket_age_.find(script_fd); it != socket_age_.end()) {
+    sockets_.erase(it->second);
+    socket_age_.erase(it);
+  }
 }
 
 std::optional<int> FdTable::Find(int script_fd) const {
@@ -34,7 +39,7 @@ int FdTable::Translate(int script_fd) const {
 
 std::optional<int> FdTable::CurrentSocket() const {
   if (sockets_.empty()) return std::nullopt;
-  return Find(sockets_.back());
+  return Find(sockets_.rbegin()->second);
 }
 
 bool FdTable::FirstConnect(int live_fd) {

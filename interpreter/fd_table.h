@@ -54,7 +54,11 @@ class FdTable {
 
  private:
   std::map<int, int> live_by_script_;
-  std::vector<int> sockets_;  // script fds, oldest first
+  // Open script fds of sockets by age (a counter at Add), both ways, so
+  // that closing one of thousands costs O(log N).
+  std::map<uint64_t, int> sockets_;
+  std::map<int, uint64_t> socket_age_;
+  uint64_t next_age_ = 0;
   std::set<int> connected_;   // live fds
   std::set<PortPair> forgotten_;
 };
