@@ -69,12 +69,25 @@ bool SharedStack::IsCallThread(pid_t tid) const {
 }
 
 void SharedStack::Settle(std::unique_lock<std::mutex>& lock) {
+  // Settled before and as many threads as then: no call has started since.
+  // A new call's thread would add one, and within a run the threads that
+  // end are those of calls that returned (returning_, exiting_). Listing
+  // /proc/self/task before and after every event cost more than the
+  // stack's own work with thousands of connections.
+  if (settled_threads_ && returning_.empty() && exiting_.empty() &&
+      watch_.Count() == settled_threads_) {
+    return;
+  }
+  settled_threads_.reset();
   const auto give_up = std::chrono::steady_clock::now() + kSettleLimit;
   for (;;) {
-    const std::set<pid_t> live = ThreadWatch::Live();
+    const std::set<pid_t> live = watch_.Live();
     const std::set<pid_t> unseen = watch_.Unseen(live);
     std::erase_if(exiting_, [&live](pid_t tid) { return live.count(tid) == 0; });
-    if (unseen.empty() && returning_.empty() && exiting_.empty()) return;
+    if (unseen.empty() && returning_.empty() && exiting_.empty()) {
+      settled_threads_ = live.size();
+      return;
+    }
     if (std::chrono::steady_clock::now() > give_up) {
       for (pid_t tid : unseen) watch_.Ignore(tid);
       returning_.clear();

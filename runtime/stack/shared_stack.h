@@ -112,6 +112,9 @@ class SharedStack {
   std::vector<Pending*> pending_;  // in the order the calls began
   std::set<pid_t> returning_;      // returned, return time not yet read
   std::set<pid_t> exiting_;        // return time read, thread not yet ended
+  // The process's thread count when Settle() last found every thread
+  // accounted for; nullopt while it did not.
+  std::optional<size_t> settled_threads_;
   bool closing_ = false;
 };
 
