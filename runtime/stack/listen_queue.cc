@@ -365,6 +365,8 @@ Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
   // The congestion control too (inet_csk_clone_lock keeps icsk_ca_ops).
   child->ca_ops = listener->ca_ops;
   child->bbr = listener->bbr;
+  child->zc.enabled = listener->zc.enabled;  // SOCK_ZEROCOPY
+  child->ts.flags = listener->ts.flags;      // sk_tsflags
 
   child->iss = req.snt_isn;
   child->snd_una = child->snd_nxt = child->write_seq = req.snt_isn + 1;

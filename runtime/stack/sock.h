@@ -14,12 +14,15 @@
 
 #include "runtime/stack/congestion.h"
 #include "runtime/stack/endpoint.h"
+#include "runtime/stack/error_queue.h"
 #include "runtime/stack/fastopen.h"
 #include "runtime/stack/minmax.h"
 #include "runtime/stack/options.h"
 #include "runtime/stack/recovery.h"
 #include "runtime/stack/syn_queue.h"
 #include "runtime/stack/tcp_time.h"
+#include "runtime/stack/timestamping.h"
+#include "runtime/stack/zerocopy.h"
 
 namespace synack::stack {
 
@@ -121,6 +124,7 @@ struct QueuedSkb {
   uint32_t seq = 0, end = 0;  // data [seq, end); a FIN follows when `fin`
   bool push = false, fin = false, eor = false;
   uint32_t truesize = kSkbTruesize;
+  uint32_t zc_frags = 0;  // MSG_ZEROCOPY page fragments
   uint32_t len() const { return end - seq; }
 };
 
@@ -189,6 +193,7 @@ struct Sock {
   // turned into a count of SYN-ACK retransmission periods.
   uint8_t defer_accept = 0;
   bool recv_inq = false;         // TCP_INQ: recvmsg() reports what is left
+  uint32_t notsent_lowat = 0;    // TCP_NOTSENT_LOWAT, 0 for the sysctl
   // Wake-ups of the socket's waiters (sk_data_ready, sk_state_change,
   // sk_write_space), which edge-triggered epoll reports; SOCK_NOSPACE: a
   // writer or poll found no room, so freed space wakes it.
@@ -208,6 +213,9 @@ struct Sock {
   bool rcvbuf_locked = false, sndbuf_locked = false;
 
   // Errors and shutdown.
+  ErrorQueue errq;    // sk_error_queue
+  ZerocopyState zc;   // SO_ZEROCOPY and its ids
+  TimestampingState ts;  // SO_TIMESTAMPING
   int err = 0;        // sk_err, reported once by SO_ERROR or a call
   int err_soft = 0;   // sk_err_soft
   uint8_t shutdown = 0;

@@ -421,7 +421,8 @@ CallResult Stack::Read(Instant now, int fd, std::span<uint8_t> buffer, int flags
 }
 
 CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int flags,
-                        const sockaddr* addr, socklen_t addrlen) {
+                        const sockaddr* addr, socklen_t addrlen,
+                        std::span<const size_t> iov_lengths) {
   AdvanceTo(now);
   CallResult error;
   Sock* sk = SockForFd(fd, &error);
@@ -443,7 +444,9 @@ CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int 
     }
     data = data.subspan(copied_syn);
   }
-  CallResult r = WriteStream(sk, data, flags, nonblocking);
+  // A zero-copy write's iovecs, less what went in the SYN.
+  const std::vector<size_t> zc_iov = IovLengthsAfter(iov_lengths, copied_syn);
+  CallResult r = WriteStream(sk, data, flags, nonblocking, zc_iov);
   if (copied_syn == 0) return r;
   if (r.ret >= 0) {
     r.ret += static_cast<int64_t>(copied_syn);
@@ -456,7 +459,7 @@ CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int 
 }
 
 CallResult Stack::WriteStream(Sock* sk, std::span<const uint8_t> data, int flags,
-                              bool nonblocking) {
+                              bool nonblocking, std::span<const size_t> iov_lengths) {
   // tcp_sendmsg(): wait for the connection to open; anything but an
   // opening connection is an error (measured: write on a new socket and
   // on a listener is EPIPE). A passive Fast Open child may send in
@@ -486,7 +489,16 @@ CallResult Stack::WriteStream(Sock* sk, std::span<const uint8_t> data, int flags
     sk->write_waiting = false;
   }
   if (data.empty()) return CallResult::Ok(0);
-  const size_t copied = QueueData(sk, data, flags, continuing);
+  // MSG_ZEROCOPY takes effect on a socket with SO_ZEROCOPY only.
+  const bool zerocopy = (flags & MSG_ZEROCOPY) && sk->zc.enabled;
+  const size_t whole = data.size();
+  if (zerocopy) ZerocopyBegin(*sk, data.size(), continuing);
+  const size_t copied = QueueData(
+      sk, data, flags, continuing,
+      zerocopy ? (iov_lengths.empty() ? std::span<const size_t>(&whole, 1) : iov_lengths)
+               : std::span<const size_t>());
+  if (zerocopy) ZerocopyEnd(*sk, copied);
+  if (copied > 0) TxTimestampWrite(*sk);
   if (copied < data.size()) {
     // wait_for_space: push what was queued, then sleep (or give up).
     if (copied > 0) TcpPush(sk, flags & ~MSG_MORE, kNaglePush);
@@ -815,7 +827,7 @@ short Stack::PollEvents(Instant now, int fd, short events) {
       }
     }
   }
-  if (sk->err != 0) mask |= POLLERR;
+  if (sk->err != 0 || !sk->errq.empty()) mask |= POLLERR;
   return static_cast<short>(mask & (events | POLLERR | POLLHUP | POLLNVAL));
 }
 

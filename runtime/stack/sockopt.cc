@@ -119,11 +119,22 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
         sk->sndbuf_locked = true;
         return CallResult::Ok(0);
       }
+      case SO_ZEROCOPY:
+        // sk_setsockopt(): a boolean, for TCP (and UDP) sockets.
+        if (val < 0 || val > 1) return CallResult::Error(EINVAL);
+        sk->zc.enabled = val != 0;
+        return CallResult::Ok(0);
+      case SO_TIMESTAMPING_OLD:
+      case SO_TIMESTAMPING_NEW:
+        if (const int err = SetTimestamping(*sk, static_cast<uint32_t>(val)); err != 0) {
+          return CallResult::Error(err);
+        }
+        return CallResult::Ok(0);
       case SO_RCVLOWAT:
       case SO_SNDLOWAT:
       case SO_OOBINLINE:
       case SO_PRIORITY:
-      case SO_ZEROCOPY:
+      case SO_MARK:
       case SO_TIMESTAMP:
       case SO_TIMESTAMPNS:
         return CallResult::Ok(0);  // accepted, not modelled
@@ -185,6 +196,15 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
       case TCP_INQ:
         sk->recv_inq = val != 0;
         break;
+      case TCP_NOTSENT_LOWAT:
+        // do_tcp_setsockopt(): then sk_write_space(), which wakes a
+        // writer the new limit lets in.
+        sk->notsent_lowat = static_cast<uint32_t>(val);
+        if (sk->nospace && StreamWriteable(sk)) {
+          sk->nospace = false;
+          ++sk->wakeups;
+        }
+        break;
       case TCP_DEFER_ACCEPT:
         // Any value is taken; none is refused.
         sk->defer_accept = SecondsToRetransmits(val);
@@ -243,6 +263,9 @@ CallResult Stack::Getsockopt(Instant now, int fd, int level, int name,
         sk->err = 0;
         return PutInt(err, value, len);
       }
+      case SO_ZEROCOPY: return PutInt(sk->zc.enabled, value, len);
+      case SO_TIMESTAMPING_OLD:
+      case SO_TIMESTAMPING_NEW: return PutInt(static_cast<int>(sk->ts.flags), value, len);
       case SO_REUSEADDR: return PutInt(sk->reuseaddr, value, len);
       case SO_REUSEPORT: return PutInt(sk->reuseport, value, len);
       case SO_KEEPALIVE: return PutInt(sk->keepalive, value, len);
@@ -291,6 +314,8 @@ CallResult Stack::Getsockopt(Instant now, int fd, int level, int name,
         return PutInt(InQuickackMode(sk) ? 1 : 0, value, len);
       case TCP_INQ:
         return PutInt(sk->recv_inq ? 1 : 0, value, len);
+      case TCP_NOTSENT_LOWAT:
+        return PutInt(static_cast<int>(sk->notsent_lowat), value, len);
       case TCP_DEFER_ACCEPT:
         return PutInt(RetransmitsToSeconds(sk->defer_accept), value, len);
       case TCP_FASTOPEN_CONNECT:

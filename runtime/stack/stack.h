@@ -158,10 +158,15 @@ class Stack {
   CallResult Read(Instant now, int fd, std::span<uint8_t> buffer, int flags = 0);
   // write/send: `flags` takes MSG_DONTWAIT (MSG_NOSIGNAL and MSG_MORE are
   // accepted and have no effect here).
-  // MSG_FASTOPEN connects to `addr` and puts what fits in the SYN.
+  // MSG_FASTOPEN connects to `addr` and puts what fits in the SYN. With
+  // MSG_ZEROCOPY, `iov_lengths` are the write's iovecs (empty: one), each
+  // its own page fragments.
   CallResult Write(Instant now, int fd, std::span<const uint8_t> data,
                    int flags = 0, const sockaddr* addr = nullptr,
-                   socklen_t addrlen = 0);
+                   socklen_t addrlen = 0, std::span<const size_t> iov_lengths = {});
+  // recvmsg(MSG_ERRQUEUE): the oldest error-queue entry into `msg`, as
+  // ip_recv_error() returns it; EAGAIN when there is none.
+  CallResult RecvError(Instant now, int fd, msghdr* msg);
   CallResult Close(Instant now, int fd);
   CallResult Shutdown(Instant now, int fd, int how);
   CallResult Getsockopt(Instant now, int fd, int level, int name, void* value,
@@ -340,8 +345,9 @@ class Stack {
   bool ForcedPush(const Sock* sk) const;
   void MarkPush(Sock* sk, QueuedSkb* skb);
   // Queues as much of `data` as the send buffer takes; returns how much.
+  // `zc_iov`: a MSG_ZEROCOPY write's iovec lengths (empty: copied).
   size_t QueueData(Sock* sk, std::span<const uint8_t> data, int flags,
-                   bool continuing);
+                   bool continuing, std::span<const size_t> zc_iov = {});
   void TcpPush(Sock* sk, int flags, int nonagle);
   void PushPendingFrames(Sock* sk, int nonagle);
   void PushPendingFrames(Sock* sk) { PushPendingFrames(sk, Nonagle(sk)); }
@@ -361,8 +367,9 @@ class Stack {
   bool SendQueuedHead(Sock* sk, uint32_t mss);
   bool WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one);
   void SendFin(Sock* sk);
+  // `iov_lengths`: a MSG_ZEROCOPY write's iovecs, as for Write().
   CallResult WriteStream(Sock* sk, std::span<const uint8_t> data, int flags,
-                         bool nonblocking);
+                         bool nonblocking, std::span<const size_t> iov_lengths = {});
 
   // listen_queue.cc: SYNs and ACKs at a listener, the accept queue.
   void ListenerSegment(Sock* listener, const Segment& seg);

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <memory>
 
+#include "runtime/stack/zerocopy.h"
+
 namespace synack::stack {
 
 namespace {
@@ -116,6 +118,13 @@ Result StackSyscalls::WriteFrom(int fd, const iovec* iov, size_t iovcnt,
   // A blocking write that fills the send buffer goes on where it stopped;
   // Linux returns the sum, or the error when nothing was sent.
   size_t sent = 0;
+  // MSG_ZEROCOPY pins each iovec's pages: the stack needs their lengths.
+  std::vector<size_t> iov_lengths;
+  if (flags & MSG_ZEROCOPY) {
+    for (size_t i = 0; i < iovcnt; ++i) {
+      if (iov[i].iov_len > 0) iov_lengths.push_back(iov[i].iov_len);
+    }
+  }
   return shared_.Call([&](Stack& s, Instant now) -> std::optional<Result> {
     if (unmapped) {
       const CallResult r = s.Write(now, fd, {}, flags);
@@ -123,8 +132,10 @@ Result StackSyscalls::WriteFrom(int fd, const iovec* iov, size_t iovcnt,
       if (r.ret < 0) return Result{-1, r.err};
       return Result{-1, EFAULT};
     }
-    const CallResult r = s.Write(now, fd, std::span<const uint8_t>(data).subspan(sent),
-                                 flags, addr, addrlen);
+    // What is left of the iovecs after what an earlier attempt took.
+    const std::vector<size_t> rest = IovLengthsAfter(iov_lengths, sent);
+    const CallResult r =
+        s.Write(now, fd, std::span<const uint8_t>(data).subspan(sent), flags, addr, addrlen, rest);
     if (r.ret > 0) sent += static_cast<size_t>(r.ret);
     if (r.would_block) return std::nullopt;
     if (r.ret < 0) {
@@ -157,6 +168,9 @@ Result StackSyscalls::Recvfrom(int fd, void* buf, size_t len, int flags,
 
 Result StackSyscalls::Recvmsg(int fd, msghdr* msg, int flags) {
   if (msg == nullptr) return {-1, EFAULT};
+  if (flags & MSG_ERRQUEUE) {
+    return Now([&](Stack& s, Instant now) { return s.RecvError(now, fd, msg); });
+  }
   std::optional<int> inq;
   Result r = ReadInto(fd, msg->msg_iov, msg->msg_iovlen, flags, &inq);
   if (r.ret < 0) return r;

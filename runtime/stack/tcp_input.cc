@@ -432,9 +432,15 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
   }
 
   if (sk->state != TcpState::kClose) {
-    // tcp_xmit_recovery() in tcp_ack(), then tcp_data_snd_check().
+    // tcp_xmit_recovery() in tcp_ack(), then tcp_data_snd_check(): the
+    // push, then tcp_check_space(), as unsent bytes that left may let a
+    // writer below TCP_NOTSENT_LOWAT.
     XmitRetransmitQueue(sk);
     PushPendingFrames(sk);
+    if (sk->nospace && StreamWriteable(sk)) {
+      sk->nospace = false;
+      ++sk->wakeups;
+    }
     AckSndCheck(sk);
   }
   return false;
@@ -527,6 +533,9 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
       CheckSackReordering(sk, cleaned.reord);
     }
   }
+  // The freed skbs' ACK time stamps and zero-copy completions.
+  TxTimestampAcked(*sk, now_);
+  ZerocopyAcked(*sk);
   // FLAG_ACK_MAYBE_DELAYED: one runt segment acknowledged alone.
   const bool maybe_delayed = cleaned.pkts_acked == 1 && cleaned.sacked_acked == 0 &&
                              seg.ack - prior_snd_una < sk->mss_cache;

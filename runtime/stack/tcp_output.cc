@@ -130,6 +130,7 @@ bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
     sk->data_segs_out += pcount;
     sk->bytes_sent += len;
     if (retransmission) sk->bytes_retrans += len;
+    if (!retransmission) TxTimestampSent(*sk, seq, seq + len, len, now_);
   }
   EventAckSent(sk);
   if (len > 0) {

@@ -4,6 +4,7 @@
 // probe paths, and the send buffer's memory; after Linux 6.18.
 #include <algorithm>
 
+#include "runtime/stack/notsent_lowat.h"
 #include "runtime/stack/stack.h"
 
 namespace synack::stack {
@@ -107,14 +108,16 @@ uint32_t Stack::InFlight(const Sock* sk) const {
 // --- Memory -----------------------------------------------------------------------
 
 bool Stack::StreamMemoryFree(const Sock* sk) const {
-  // sk_stream_memory_free(): room for another skb.
-  return sk->wmem_queued < sk->sndbuf;
+  // sk_stream_memory_free(): room for another skb, and unsent data
+  // below TCP_NOTSENT_LOWAT.
+  return sk->wmem_queued < sk->sndbuf && NotsentBelowLowat(*sk, sysctls_, 0);
 }
 
 bool Stack::StreamWriteable(const Sock* sk) const {
   // __sk_stream_is_writeable(): free space at least half of what is
   // queued, which is when a sleeping writer is woken.
-  return sk->sndbuf - sk->wmem_queued >= sk->wmem_queued / 2;
+  return sk->sndbuf - sk->wmem_queued >= sk->wmem_queued / 2 &&
+         NotsentBelowLowat(*sk, sysctls_, 1);
 }
 
 // --- From write() to skbs ------------------------------------------------------------
@@ -129,7 +132,7 @@ void Stack::MarkPush(Sock* sk, QueuedSkb* skb) {
 }
 
 size_t Stack::QueueData(Sock* sk, std::span<const uint8_t> data, int flags,
-                        bool continuing) {
+                        bool continuing, std::span<const size_t> zc_iov) {
   // tcp_sendmsg_locked(): data goes onto the tail skb until it holds
   // size_goal bytes; a new skb needs room in the send buffer (an existing
   // one may grow past it). A full skb is pushed out when enough has gone
@@ -143,6 +146,13 @@ size_t Stack::QueueData(Sock* sk, std::span<const uint8_t> data, int flags,
     if (skb != nullptr && !skb->eor && !skb->fin) {
       copy = int64_t{size_goal} - skb->len();
     }
+    // skb_zerocopy_iter_stream(): an skb whose fragments are all taken is
+    // pushed (tcp_mark_push()) and a new one begun.
+    if (!zc_iov.empty() && copy > 0 &&
+        ZerocopyFit(zc_iov, copied, static_cast<size_t>(copy), skb->zc_frags, nullptr) == 0) {
+      MarkPush(sk, skb);
+      copy = 0;
+    }
     if (copy <= 0) {
       if (!StreamMemoryFree(sk)) break;
       // tcp_skb_entail(): a new skb; TCP_NAGLE_PUSH has done its job.
@@ -154,6 +164,10 @@ size_t Stack::QueueData(Sock* sk, std::span<const uint8_t> data, int flags,
       copy = size_goal;
     }
     copy = std::min<int64_t>(copy, static_cast<int64_t>(data.size() - copied));
+    if (!zc_iov.empty()) {
+      copy = static_cast<int64_t>(ZerocopyFit(zc_iov, copied, static_cast<size_t>(copy),
+                                              skb->zc_frags, &skb->zc_frags));
+    }
     // The first bytes of a write take back the tail's PSH: it now ends
     // further on.
     if (copied == 0 && !continuing) skb->push = false;
@@ -322,6 +336,8 @@ void Stack::GrowSkb(Sock* sk, uint32_t amount) {
   QueuedSkb& skb = sk->write_queue[0];
   QueuedSkb& next = sk->write_queue[1];
   if (skb.eor) return;
+  // skb_shift() leaves zero-copy skbs alone.
+  if (skb.zc_frags > 0 || next.zc_frags > 0) return;
   const uint32_t n = std::min(amount, next.len());
   if (n == 0) return;
   skb.end += n;
