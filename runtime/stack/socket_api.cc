@@ -432,22 +432,36 @@ CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int 
   // deferred Fast Open connect(), connects first; what the SYN took counts
   // towards the result, and a non-blocking call returns it at once.
   size_t copied_syn = 0;
+  // MSG_ZEROCOPY takes effect on a socket with SO_ZEROCOPY only; its id is
+  // taken before a Fast Open SYN carries the first bytes, and given back
+  // when the call took none (tcp_sendmsg_locked()).
+  const bool zerocopy = (flags & MSG_ZEROCOPY) && sk->zc.enabled && !data.empty();
+  const size_t whole = data.size();
+  if (zerocopy) ZerocopyBegin(*sk, data.size(), sk->write_waiting);
+  auto done = [&](CallResult r) {
+    if (zerocopy) ZerocopyEnd(*sk, r.ret > 0 ? static_cast<size_t>(r.ret) : 0);
+    return r;
+  };
   if ((flags & MSG_FASTOPEN) || sk->defer_connect || sk->tfo.request) {
     const CallResult r =
         SendmsgFastOpen(now, fd, sk, data, nonblocking, addr, addrlen, &copied_syn);
-    if (r.would_block) return r;
+    if (r.would_block) return done(r);
     if (r.ret < 0) {
       if (r.err == EINPROGRESS && copied_syn > 0) {
-        return CallResult::Ok(static_cast<int64_t>(copied_syn));
+        return done(CallResult::Ok(static_cast<int64_t>(copied_syn)));
       }
-      return r;
+      return done(r);
     }
     data = data.subspan(copied_syn);
   }
   // A zero-copy write's iovecs, less what went in the SYN.
-  const std::vector<size_t> zc_iov = IovLengthsAfter(iov_lengths, copied_syn);
+  std::vector<size_t> zc_iov;
+  if (zerocopy && !data.empty()) {
+    zc_iov = iov_lengths.empty() ? std::vector<size_t>{whole - copied_syn}
+                                 : IovLengthsAfter(iov_lengths, copied_syn);
+  }
   CallResult r = WriteStream(sk, data, flags, nonblocking, zc_iov);
-  if (copied_syn == 0) return r;
+  if (copied_syn == 0) return done(r);
   if (r.ret >= 0) {
     r.ret += static_cast<int64_t>(copied_syn);
   } else if (r.would_block) {
@@ -455,7 +469,7 @@ CallResult Stack::Write(Instant now, int fd, std::span<const uint8_t> data, int 
   } else {
     r = CallResult::Ok(static_cast<int64_t>(copied_syn));
   }
-  return r;
+  return done(r);
 }
 
 CallResult Stack::WriteStream(Sock* sk, std::span<const uint8_t> data, int flags,
@@ -489,15 +503,7 @@ CallResult Stack::WriteStream(Sock* sk, std::span<const uint8_t> data, int flags
     sk->write_waiting = false;
   }
   if (data.empty()) return CallResult::Ok(0);
-  // MSG_ZEROCOPY takes effect on a socket with SO_ZEROCOPY only.
-  const bool zerocopy = (flags & MSG_ZEROCOPY) && sk->zc.enabled;
-  const size_t whole = data.size();
-  if (zerocopy) ZerocopyBegin(*sk, data.size(), continuing);
-  const size_t copied = QueueData(
-      sk, data, flags, continuing,
-      zerocopy ? (iov_lengths.empty() ? std::span<const size_t>(&whole, 1) : iov_lengths)
-               : std::span<const size_t>());
-  if (zerocopy) ZerocopyEnd(*sk, copied);
+  const size_t copied = QueueData(sk, data, flags, continuing, iov_lengths);
   if (copied > 0) TxTimestampWrite(*sk);
   if (copied < data.size()) {
     // wait_for_space: push what was queued, then sleep (or give up).

@@ -367,7 +367,7 @@ class Stack {
   bool SendQueuedHead(Sock* sk, uint32_t mss);
   bool WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one);
   void SendFin(Sock* sk);
-  // `iov_lengths`: a MSG_ZEROCOPY write's iovecs, as for Write().
+  // `iov_lengths`: a MSG_ZEROCOPY write's iovecs (empty: not zero-copy).
   CallResult WriteStream(Sock* sk, std::span<const uint8_t> data, int flags,
                          bool nonblocking, std::span<const size_t> iov_lengths = {});
 

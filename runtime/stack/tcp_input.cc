@@ -110,6 +110,7 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
     // SYN's data).
     sk->bytes_acked += seg.ack - sk->snd_una;
     sk->snd_una = seg.ack;
+    ZerocopyAcked(*sk);  // a Fast Open SYN's zero-copy data
     UpdateRtt(sk, seq_rtt, &seg);
     // tcp_ack() runs before the MSS is synced: the pacing rate starts
     // from the pre-handshake MSS.
