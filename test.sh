@@ -3,8 +3,8 @@
 # the kernel tests (as root: they may not be skipped here), the own stack's
 # unit tests, scripts/ and the listed corpus runs on it as user nobody, the
 # unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer,
-# and, when packetdrill's corpus is beside the checkout, the corpus on the
-# kernel.
+# the fuzz targets for a minute each, and, when packetdrill's corpus is
+# beside the checkout, the corpus on the kernel.
 set -eu
 cd "$(dirname "$0")"
 tools/install-deps
@@ -62,6 +62,15 @@ cmake -S . -B build-sanitize -G Ninja -DSYNACK_WERROR=ON -DSYNACK_SANITIZE=ON \
 cmake --build build-sanitize -j "$jobs"
 SYNACK_REQUIRE_ROOT_TESTS=1 ctest --test-dir build-sanitize -L unit \
   --output-on-failure -j "$jobs"
+
+# The libFuzzer targets (clang, ASan and UBSan), about a minute each, a fixed
+# number of inputs from a fixed seed: the .pkt front end, the packet parser,
+# the own stack (tests/fuzz.sh).
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DSYNACK_FUZZ=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-fuzz -j "$jobs" --target synack_pkt_fuzz \
+  synack_packet_fuzz synack_stack_fuzz
+tests/fuzz.sh build-fuzz build/cli/synack 180 ci
 
 # packetdrill's corpus, compared with what packetdrill itself passes here:
 # fails when a script that BASELINE.md marks OK fails twice in a row (one

@@ -1,0 +1,73 @@
+#!/bin/sh
+# Runs synack's three libFuzzer targets for SECONDS each (built with clang in
+# FUZZBUILD, configured with -DSYNACK_FUZZ=ON; SYNACK is a synack program to
+# record the seed packets with), seeded from scripts/ and, when it
+# is beside the checkout, packetdrill's corpus: the .pkt front end on the
+# scripts' text, the packet parser on every packet the own stack sends for
+# scripts/, the own stack on its own. Prints each target's executions and
+# executions per second; fails on the first crash or broken property, whose
+# input libFuzzer leaves in the checkout's root (crash-*), to become a
+# regression test.
+#   tests/fuzz.sh FUZZBUILD SYNACK SECONDS [ci]
+# With `ci`, each target runs a fixed number of inputs from a fixed random
+# seed (about a minute each on 2 cores), SECONDS only bounding it, so that CI
+# gives the same verdict every time.
+set -eu
+build=$(realpath "$1")
+synack=$(realpath "$2")
+seconds=$3
+mode=${4:-}
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Seeds: scripts as text; packets split out of the own stack's pcaps.
+mkdir -p "$tmp/pkt-seeds" "$tmp/packet-seeds" "$tmp/pcaps"
+find scripts ../shared/corpus/packetdrill/tcp -name '*.pkt' 2>/dev/null |
+  while read -r f; do cp "$f" "$tmp/pkt-seeds/$(echo "$f" | tr / _)"; done
+"$synack" run --backend=stack -4 --pcap-dir="$tmp/pcaps" scripts \
+  >/dev/null 2>&1 || true
+python3 - "$tmp/pcaps" "$tmp/packet-seeds" <<'PY'
+import os, struct, sys
+n = 0
+for root, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        data = open(os.path.join(root, name), "rb").read()
+        at = 24
+        while at + 16 <= len(data):
+            length = struct.unpack_from("<I", data, at + 8)[0]
+            packet = data[at + 16:at + 16 + length]
+            at += 16 + length
+            n += 1
+            open(os.path.join(sys.argv[2], "p%d" % n), "wb").write(packet)
+PY
+
+status=0
+for target in pkt packet stack; do
+  work="$tmp/$target-corpus"
+  mkdir -p "$work"
+  seeds=""
+  [ -d "$tmp/$target-seeds" ] && seeds="$tmp/$target-seeds"
+  binary=$(find "$build" -name "synack_${target}_fuzz" -type f | head -1)
+  fixed=""
+  if [ "$mode" = ci ]; then
+    case $target in
+      pkt) runs=30000 ;;
+      packet) runs=600000 ;;
+      stack) runs=60000 ;;
+    esac
+    fixed="-runs=$runs -seed=1"
+  fi
+  # -rss_limit_mb: the stack's memory bound; -timeout: a hang is a finding.
+  # shellcheck disable=SC2086
+  if ! "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 $fixed "$work" $seeds >"$tmp/$target.log" 2>&1; then
+    echo "FAIL fuzz target $target (its input: crash-* or timeout-* here):"
+    grep -E 'ERROR|property broken|SUMMARY|Test unit written' "$tmp/$target.log" | head -20
+    status=1
+  fi
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/$target.log")
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$tmp/$target.log")
+  echo "fuzz $target: ${runs:-?} inputs without a crash (${rate:-?} a second)"
+done
+exit $status
