@@ -42,6 +42,7 @@ const char* CounterName(Counter counter) {
     case Counter::kTcpExtDelayedACKLost: return "TcpExtDelayedACKLost";
     case Counter::kTcpExtTW: return "TcpExtTW";
     case Counter::kTcpExtTCPTimeWaitOverflow: return "TcpExtTCPTimeWaitOverflow";
+    case Counter::kTcpExtTWRecycled: return "TcpExtTWRecycled";
     case Counter::kTcpExtTCPOFOQueue: return "TcpExtTCPOFOQueue";
     case Counter::kTcpExtTCPDSACKOldSent: return "TcpExtTCPDSACKOldSent";
     case Counter::kTcpExtTCPDSACKOfoSent: return "TcpExtTCPDSACKOfoSent";

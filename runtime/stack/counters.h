@@ -47,6 +47,7 @@ enum class Counter {
   kTcpExtDelayedACKLost,
   kTcpExtTW,
   kTcpExtTCPTimeWaitOverflow,  // tcp_max_tw_buckets reached: no timewait
+  kTcpExtTWRecycled,  // connect() took a tuple over from TIME_WAIT
   kTcpExtTCPOFOQueue,
   kTcpExtTCPDSACKOldSent,
   kTcpExtTCPDSACKOfoSent,

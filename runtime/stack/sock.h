@@ -189,6 +189,8 @@ struct Sock {
   uint32_t user_timeout_ms = 0;  // TCP_USER_TIMEOUT
   int syn_retries = 0;           // TCP_SYNCNT, 0 for the sysctl
   int linger2 = 0;               // TCP_LINGER2 in seconds, 0 for the sysctl
+  // The ISN connect() takes over from a TIME_WAIT on its tuple.
+  std::optional<uint32_t> reused_isn;
   // TCP_DEFER_ACCEPT as Linux keeps it (rskq_defer_accept): the seconds
   // turned into a count of SYN-ACK retransmission periods.
   uint8_t defer_accept = 0;
@@ -411,6 +413,7 @@ struct TimeWaitSock {
   uint32_t ts_recent = 0, ts_offset = 0;
   std::optional<Instant> ts_recent_stamp;
   bool reuse = false;
+  Instant entered;  // tw_entry_stamp, for tcp_tw_reuse_delay
   Instant expires;
   std::optional<Instant> last_oow_ack_time;
 };

@@ -497,6 +497,7 @@ class Stack {
   int BindPort(Sock* sk, const std::optional<wire::IpAddress>& addr,
                uint16_t port);
   int ConnectPort(Sock* sk, const wire::IpAddress& local, const Endpoint& remote);
+  bool TakeOverTimeWait(Sock* sk, const FourTuple& tuple, bool bound_port);
   int AllocFd();
   void DetachFd(int fd, Sock* sk);
   void CloseSock(Sock* sk);

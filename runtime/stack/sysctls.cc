@@ -183,6 +183,9 @@ const std::vector<Entry>& Table() {
        [](Sysctls& s) { return One(s.tcp_tso_win_divisor); }, nullptr},
       {"net.ipv4.tcp_tw_reuse", Kind::kU8, 0, 2,
        [](Sysctls& s) { return One(s.tcp_tw_reuse); }, nullptr},
+      // Measured: 1..60000 (0 and 60001 are EINVAL).
+      {"net.ipv4.tcp_tw_reuse_delay", Kind::kInt, 1, 60000,
+       [](Sysctls& s) { return One(s.tcp_tw_reuse_delay); }, nullptr},
       {"net.ipv4.tcp_window_scaling", Kind::kU8, 0, 255,
        [](Sysctls& s) { return One(s.tcp_window_scaling); }, nullptr},
       {"net.ipv4.tcp_wmem", Kind::kInt, 1, INT_MAX,

@@ -43,7 +43,8 @@ struct Sysctls {
   int tcp_comp_sack_delay_ns = 1000000;
   int tcp_workaround_signed_windows = 0;
   int tcp_min_snd_mss = 48;
-  int tcp_tw_reuse = 2;                // stored only
+  int tcp_tw_reuse = 2;                // 0..2; 2: loopback only
+  int tcp_tw_reuse_delay = 1000;       // ms, 1..60000
   // TSO packet sizing (tcp_tso_autosize): pacing rate from cwnd and srtt
   // at these percentages, at least this many segments.
   int tcp_min_tso_segs = 2;            // 1..255

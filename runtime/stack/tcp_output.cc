@@ -155,7 +155,9 @@ void Stack::SendSyn(Sock* sk, bool retransmission, uint32_t data_len) {
   spec.sack = sysctls_.tcp_sack != 0;
   spec.timestamps = sysctls_.tcp_timestamps != 0;
   spec.tsval = TcpTimestampMs() + sk->ts_offset;
-  spec.tsecr = 0;
+  // tcp_syn_options(): ts_recent, 0 unless the tuple was taken over from
+  // TIME_WAIT.
+  spec.tsecr = sk->ts_recent;
   if (sysctls_.tcp_window_scaling != 0) spec.wscale = sk->rcv_wscale;
   // tcp_syn_options(): a Fast Open option (a cookie or a request) marks
   // the connection as trying Fast Open (tp->syn_fastopen).

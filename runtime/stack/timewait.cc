@@ -40,6 +40,7 @@ void Stack::TimeWait(Sock* sk, TcpState substate, Duration timeo) {
   } else {
     timeo = std::max(timeo, rto_based);
   }
+  tw.entered = now_;
   tw.expires = now_ + timeo;
   const FourTuple tuple = sk->tuple;
   TcpDone(sk);
