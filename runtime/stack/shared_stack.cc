@@ -61,6 +61,7 @@ Instant SharedStack::Now() {
 
 void SharedStack::TakeDriver() {
   driver_ = CurrentTid();
+  threads_counted_ = false;
   if (!watch_.has_baseline()) watch_.Baseline();
 }
 
@@ -71,12 +72,16 @@ bool SharedStack::IsCallThread(pid_t tid) const {
 void SharedStack::Settle(std::unique_lock<std::mutex>& lock) {
   // Settled before and as many threads as then: no call has started since.
   // A new call's thread would add one, and within a run the threads that
-  // end are those of calls that returned (returning_, exiting_). Listing
-  // /proc/self/task before and after every event cost more than the
-  // stack's own work with thousands of connections.
-  if (settled_threads_ && returning_.empty() && exiting_.empty() &&
-      watch_.Count() == settled_threads_) {
-    return;
+  // end are those of calls that returned (returning_, exiting_). Only the
+  // driver starts calls, between its entries here, so one count per entry
+  // does. Listing /proc/self/task before and after every event cost more
+  // than the stack's own work with thousands of connections.
+  if (settled_threads_ && returning_.empty() && exiting_.empty()) {
+    if (threads_counted_) return;
+    if (watch_.Count() == settled_threads_) {
+      threads_counted_ = true;
+      return;
+    }
   }
   settled_threads_.reset();
   const auto give_up = std::chrono::steady_clock::now() + kSettleLimit;
@@ -86,6 +91,7 @@ void SharedStack::Settle(std::unique_lock<std::mutex>& lock) {
     std::erase_if(exiting_, [&live](pid_t tid) { return live.count(tid) == 0; });
     if (unseen.empty() && returning_.empty() && exiting_.empty()) {
       settled_threads_ = live.size();
+      threads_counted_ = true;
       return;
     }
     if (std::chrono::steady_clock::now() > give_up) {
@@ -221,6 +227,7 @@ SharedStack::Result SharedStack::Call(const Attempt& attempt,
   const bool driver = tid == driver_;
   if (driver) {
     if (!watch_.has_baseline()) watch_.Baseline();
+    threads_counted_ = false;
     // Calls started before this one go first.
     Settle(lock);
   } else {

@@ -115,6 +115,8 @@ class SharedStack {
   // The process's thread count when Settle() last found every thread
   // accounted for; nullopt while it did not.
   std::optional<size_t> settled_threads_;
+  // Settle() has counted them since the driver last came in.
+  bool threads_counted_ = false;
   bool closing_ = false;
 };
 

@@ -265,13 +265,14 @@ Sock* Stack::NewSock(int domain) {
   Sock* raw = sk.get();
   SetCongestionControl(raw, sysctls_.tcp_congestion_control);
   socks_[raw->id] = std::move(sk);
+  sock_by_id_[raw->id] = raw;
   ReapLater(raw);
   return raw;
 }
 
 Sock* Stack::FindSock(uint64_t id) const {
-  auto it = socks_.find(id);
-  return it == socks_.end() ? nullptr : it->second.get();
+  auto it = sock_by_id_.find(id);
+  return it == sock_by_id_.end() ? nullptr : it->second;
 }
 
 Sock* Stack::SockForFd(int fd, CallResult* error) const {
@@ -328,6 +329,7 @@ void Stack::Reap() {
     if (dead) {
       UnhashConnection(sk);
       listeners_.erase(id);
+      sock_by_id_.erase(id);
       socks_.erase(it);
     }
   }

@@ -509,7 +509,8 @@ class Stack {
   CounterTable counters_;
   Instant now_;
   uint64_t next_id_ = 1;
-  std::map<uint64_t, std::unique_ptr<Sock>> socks_;
+  std::map<uint64_t, std::unique_ptr<Sock>> socks_;  // in creation order
+  std::unordered_map<uint64_t, Sock*> sock_by_id_;  // FindSock() in O(1)
   std::map<int, uint64_t> fds_;
   FdNumbers fd_numbers_{3};
   // Linux's established hash; TIME_WAIT beside it, ordered as `ss` lists.
