@@ -5,8 +5,11 @@
 # each N runs once on the own stack and, as root, on the kernel. Prints per
 # N the wall time, user and system CPU, peak memory (maximum resident set
 # of the process tree, /usr/bin/time's %M) and peak memory per connection,
-# and the ratio to the previous N; draws the curve with gnuplot (installed
-# from Debian when missing) into $OUT/scale.png beside $OUT/scale.txt.
+# the part of it that `synack check` alone takes (the parsed script: 14
+# lines per flow), and the ratio to the previous N; draws the curve with
+# gnuplot (installed from Debian when missing) into $OUT/scale.png beside
+# $OUT/scale.txt. On a shared machine wall time follows the load (printed
+# first): compare CPU.
 #
 # Environment: STACK_NS (default "1000 2000 5000 10000 20000 40000 60000"),
 # KERNEL_NS (default "1000 2000 5000 10000"; empty skips the kernel, as
@@ -42,19 +45,20 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # run BACKEND N: one run under /usr/bin/time; appends "backend n wall user
-# sys kb" to $out/scale.dat. A run that fails stops the benchmark.
+# sys kb check_kb" to $out/scale.dat. A run that fails stops the benchmark.
 run() {
   backend=$1
   n=$2
   script=$tmp/flows-$n.pkt
   [ -f "$script" ] || python3 bench/gen_flows.py "$n" "$script"
+  /usr/bin/time -o "$tmp/check" -f "%M" "$synack" check "$script" >/dev/null
   if ! /usr/bin/time -o "$tmp/time" -f "%e %U %S %M" \
       "$synack" run --backend="$backend" -4 "$script" >"$tmp/log" 2>&1; then
     tail -5 "$tmp/log" >&2
     echo "bench/scale.sh: $n flows on $backend did not pass" >&2
     exit 1
   fi
-  echo "$backend $n $(cat "$tmp/time")" >>"$out/scale.dat"
+  echo "$backend $n $(cat "$tmp/time") $(cat "$tmp/check")" >>"$out/scale.dat"
 }
 
 : >"$out/scale.dat"
@@ -65,40 +69,45 @@ for n in $kernel_ns; do run kernel "$n"; done
   echo "machine: $(nproc) cores, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
   awk '
     BEGIN {
-      printf "%-7s %7s %8s %8s %8s %9s %8s %8s %7s\n", "backend", "N",
-             "wall s", "user s", "sys s", "peak MB", "KB/conn", "KB/+conn",
-             "x prev"
+      printf "%-7s %6s %7s %7s %7s %7s %8s %8s %8s %7s %6s\n", "backend", "N",
+             "wall s", "user s", "sys s", "CPU s", "peak MB", "KB/conn",
+             "KB/+conn", "script", "x CPU"
     }
     {
+      cpu = $4 + $5
       ratio = "-"
       marginal = "-"
-      if ($1 == last_backend && last_wall > 0) ratio = sprintf("%.2f", $3 / last_wall)
+      if ($1 == last_backend && last_cpu > 0) ratio = sprintf("%.2f", cpu / last_cpu)
       if ($1 == last_backend) marginal = sprintf("%.2f", ($6 - last_kb) / ($2 - last_n))
-      printf "%-7s %7d %8.2f %8.2f %8.2f %9.1f %8.2f %8s %7s\n", $1, $2, $3, $4,
-             $5, $6 / 1024, $6 / $2, marginal, ratio
+      printf "%-7s %6d %7.2f %7.2f %7.2f %7.2f %8.1f %8.2f %8s %7.2f %6s\n", $1, $2,
+             $3, $4, $5, cpu, $6 / 1024, $6 / $2, marginal, $7 / $2, ratio
       last_backend = $1
-      last_wall = $3
+      last_cpu = cpu
       last_kb = $6
       last_n = $2
     }' "$out/scale.dat"
-  echo "KB/conn: peak memory over N; KB/+conn: its growth from the previous N per added connection"
-  echo "x prev: wall time over the previous N's (for N doubled, at most 2.2 is N log N)"
+  echo "CPU: user + system. KB/conn: peak memory over N; KB/+conn: its growth from"
+  echo "the previous N per added connection; script: the part of KB/conn that"
+  echo "synack check (parsing and checking the script alone) peaks at. x CPU: CPU"
+  echo "over the previous N's (N doubled: at most 2.2 for N log N)."
 } | tee "$out/scale.txt"
 
 if command -v gnuplot >/dev/null 2>&1; then
   grep '^stack ' "$out/scale.dat" >"$out/stack.dat" || true
   grep '^kernel ' "$out/scale.dat" >"$out/kernel.dat" || true
-  plots="'$out/stack.dat' using 2:3 with linespoints title 'own stack, wall'"
+  plots="'$out/stack.dat' using 2:(\$4+\$5) with linespoints title 'own stack, CPU (user+sys)'"
+  plots="$plots, '$out/stack.dat' using 2:3 with linespoints title 'own stack, wall'"
   plots="$plots, '$out/stack.dat' using 2:(\$6/\$2) axes x1y2 with linespoints dashtype 2 title 'own stack, peak KB per connection'"
   if [ -s "$out/kernel.dat" ]; then
-    plots="$plots, '$out/kernel.dat' using 2:3 with linespoints title 'kernel, wall'"
+    plots="$plots, '$out/kernel.dat' using 2:3 with linespoints title 'kernel backend, wall'"
+    plots="$plots, '$out/kernel.dat' using 2:(\$4+\$5) with linespoints title 'kernel backend, synack CPU'"
   fi
   gnuplot <<EOF
 set terminal pngcairo size 900,600 noenhanced
 set output '$out/scale.png'
 set title 'N flows into one listener (bench/gen_flows.py)'
 set xlabel 'connections in the script (N)'
-set ylabel 'wall time, s'
+set ylabel 'time, s'
 set y2label 'peak memory per connection, KB'
 set ytics nomirror
 set y2tics
