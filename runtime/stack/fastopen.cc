@@ -254,6 +254,7 @@ bool Stack::FastOpenSendSyn(Sock* sk) {
     data.seq = sk->iss + 1;
     data.end = data.seq + static_cast<uint32_t>(space);
     data.push = true;
+    data.syn_data = true;
     data.truesize = kSkbTruesize + static_cast<uint32_t>(space);
     data.first_sent = data.last_sent = now_;
     sk->rtx_queue.push_back(data);

@@ -115,6 +115,11 @@ struct SentSegment {
   // The scoreboard (TCPCB_SACKED_ACKED, TCPCB_LOST, TCPCB_SACKED_RETRANS:
   // a retransmission still in flight).
   bool sacked = false, lost = false, retrans = false;
+  // The data of a Fast Open SYN: Linux sets its skb's segment count only
+  // when it is sent again, so the SYN-ACK's acknowledgement of it delivers
+  // nothing (measured: fastopen/client/blocking-sendto.pkt, tcpi_delivered
+  // 1; syn-data-only-syn-acked.pkt, 2 after the data is resent).
+  bool syn_data = false;
 };
 
 // An skb of the write queue: data written and not yet sent (Linux keeps

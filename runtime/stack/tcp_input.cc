@@ -484,6 +484,13 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
       (seg.seq == sk->snd_wl1 && (nwin > sk->snd_wnd || nwin == 0))) {
     win_update = true;
     sk->snd_wl1 = seg.seq;
+    // tcp_ack_update_window(): a changed window with data waiting is a
+    // moment to restart cwnd after idle (measured:
+    // slow_start/slow-start-after-win-update.pkt).
+    if (sk->snd_wnd != nwin && !sk->write_queue.empty()) {
+      sk->snd_wnd = nwin;
+      SlowStartAfterIdleCheck(sk);
+    }
     sk->snd_wnd = nwin;
     if (nwin > sk->max_window) {
       sk->max_window = nwin;
@@ -615,7 +622,7 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
     }
     if (skb.sacked) {
       res.sacked_acked += acked_pcount;
-    } else {
+    } else if (!skb.syn_data || skb.retransmitted) {
       sk->delivered += acked_pcount;
       if (sk->sack_ok) RackAdvance(sk, skb.retransmitted, skb.end, skb.last_sent);
     }
