@@ -3,10 +3,13 @@
 
 For each script given, synack_mutate writes mutants that each change one
 stated field of one `>` line (tests/mutation/mutate.cc); every mutant is run
-on the backend and must fail, at the mutated line. Prints the score and each
-mutant that passed (a survivor: a field the matcher does not compare) or
-failed elsewhere. Exit status 1 when a mutant survives that is not explained
-(a TS val, which packetdrill compares only with --tcp_ts_tick_usecs).
+on the backend and must fail, at the mutated line or later. Prints the score
+and each mutant that passed (a survivor: a field the matcher does not
+compare), failed at a later line, or failed before its line (not counted: a
+set-up or timing failure says nothing of the mutation). Exit status 1 when a
+mutant survives that is not explained (a TS val, which packetdrill compares
+only with --tcp_ts_tick_usecs; the seq of a flow's first SYN, which names
+the stack's ISN), or when more than 5 % of the runs fail before their line.
 
   run.py --synack BIN --mutate BIN --backend stack|kernel ROOT SCRIPT...
 
@@ -116,7 +119,7 @@ def main():
             results = parse_tap(f.read())
 
         killed = elsewhere = 0
-        survivors, unexplained, far = [], [], []
+        survivors, unexplained, far, inconclusive = [], [], [], []
         # The TAP file names a run by the end of its path.
         by_tail = {}
         for path in mutants:
@@ -141,10 +144,16 @@ def main():
             elif line == at:
                 killed += 1
             else:
-                elsewhere += 1
                 errors = [l for l in text.splitlines() if "error:" in l]
                 first = errors[0] if errors else "?"
-                far.append("%s\n    %s" % (name, first))
+                if line is None or at is None or line < at:
+                    # Failed before the mutated line (a set-up command, a
+                    # timing miss on a busy machine): it says nothing of the
+                    # mutation.
+                    inconclusive.append("%s\n    %s" % (name, first))
+                else:
+                    elsewhere += 1
+                    far.append("%s\n    %s" % (name, first))
         total = matched
         ran = {path for (label, _) in results
                for path in by_tail.get(label, [])}
@@ -153,14 +162,17 @@ def main():
                   "run (a variant flag that excludes them?)" %
                   (total, len(mutants), len(mutants) - len(ran)))
             return 2
-        countable = total - (len(survivors) - len(unexplained))
+        countable = (total - (len(survivors) - len(unexplained)) -
+                     len(inconclusive))
         score = 100.0 * (killed + elsewhere) / countable if countable else 100
         print("mutants: %d runs of %d mutants of %d scripts on %s" %
               (total, len(mutants), len(args.scripts), args.backend))
-        print("killed at the mutated line: %d; killed elsewhere: %d; "
+        print("killed at the mutated line: %d; killed at a later line: %d; "
               "survived: %d (%d explained)" %
               (killed, elsewhere, len(survivors),
                len(survivors) - len(unexplained)))
+        print("failed before the mutated line (not counted): %d" %
+              len(inconclusive))
         print("mutation score: %.1f %% (explained survivors not counted)" %
               score)
         if survivors:
@@ -168,9 +180,19 @@ def main():
             for name in survivors:
                 print("  " + name)
         if far:
-            print("\nkilled elsewhere than the mutated line:")
+            print("\nkilled at a later line than the mutated one:")
             for name in far:
                 print("  " + name)
+        if inconclusive:
+            print("\nfailed before the mutated line (not counted):")
+            for name in inconclusive:
+                print("  " + name)
+        # Mutants that fail before their line prove nothing: when many do,
+        # something breaks the runs themselves and the score means little.
+        if len(inconclusive) * 20 > total:
+            print("\nerror: more than 5 %% of the runs failed before their "
+                  "mutated line")
+            return 1
         return 1 if unexplained else 0
     finally:
         if args.keep:
