@@ -136,11 +136,11 @@ void FlowTable::Commit(const FlowRef& ref) {
 
 bool FlowTable::OfDefaultFlow(uint16_t local_port,
                               uint16_t remote_port) const {
-  auto is = [&](const Flow& flow) {
-    return flow.local_port == local_port && flow.remote_port == remote_port;
-  };
-  for (const auto& flow : flows_) {
-    if (flow->was_default && is(*flow)) return true;
+  if (auto it = by_ports_.find(PortsKey(local_port, remote_port));
+      it != by_ports_.end()) {
+    for (int index : it->second) {
+      if (flows_[index]->was_default) return true;
+    }
   }
   if (pending_connect_) {
     return pending_connect_->remote_port == remote_port &&
