@@ -2,7 +2,10 @@
 # How a run's cost grows with the number of connections in one script
 # (issue 18): bench/gen_flows.py writes N flows into one listener
 # (handshake, accept, 10 bytes each way, active close; all at time 0), and
-# each N runs once on the own stack and, as root, on the kernel. Prints per
+# each N runs once on the own stack and, as root, on the kernel; then
+# gen_flows.py --active writes N flows the stack opens by connect() (each
+# connect() choosing a port among the N - 1 held), run on the own stack
+# (backend "connect" in the table). Prints per
 # N the wall time, user and system CPU, peak memory (maximum resident set
 # of the process tree, /usr/bin/time's %M) and peak memory per connection,
 # the part of it that `synack check` alone takes (the parsed script: 14
@@ -13,12 +16,15 @@
 #
 # Environment: STACK_NS (default "1000 2000 5000 10000 20000 40000 60000"),
 # KERNEL_NS (default "1000 2000 5000 10000"; empty skips the kernel, as
-# does not being root), OUT (default build/bench-scale), SYNACK (a built
+# does not being root), CONNECT_NS (default "1000 2000 5000 10000 20000";
+# past half the port range, 32 256 flows, each connect() scans the even
+# ports in use before the odd ones, as Linux's __inet_hash_connect() does), OUT (default build/bench-scale), SYNACK (a built
 # synack; default build/cli/synack, built first).
 set -eu
 cd "$(dirname "$0")/.."
 stack_ns=${STACK_NS:-"1000 2000 5000 10000 20000 40000 60000"}
 kernel_ns=${KERNEL_NS-"1000 2000 5000 10000"}
+connect_ns=${CONNECT_NS-"1000 2000 5000 10000 20000"}
 out=$(realpath -m "${OUT:-build/bench-scale}")
 mkdir -p "$out"
 if [ -z "${SYNACK:-}" ]; then
@@ -49,11 +55,18 @@ trap 'rm -rf "$tmp"' EXIT
 run() {
   backend=$1
   n=$2
-  script=$tmp/flows-$n.pkt
-  [ -f "$script" ] || python3 bench/gen_flows.py "$n" "$script"
+  under_test=$backend
+  if [ "$backend" = connect ]; then
+    under_test=stack
+    script=$tmp/connect-$n.pkt
+    python3 bench/gen_flows.py --active "$n" "$script"
+  else
+    script=$tmp/flows-$n.pkt
+    [ -f "$script" ] || python3 bench/gen_flows.py "$n" "$script"
+  fi
   /usr/bin/time -o "$tmp/check" -f "%M" "$synack" check "$script" >/dev/null
   if ! /usr/bin/time -o "$tmp/time" -f "%e %U %S %M" \
-      "$synack" run --backend="$backend" -4 "$script" >"$tmp/log" 2>&1; then
+      "$synack" run --backend="$under_test" -4 "$script" >"$tmp/log" 2>&1; then
     tail -5 "$tmp/log" >&2
     echo "bench/scale.sh: $n flows on $backend did not pass" >&2
     exit 1
@@ -64,6 +77,7 @@ run() {
 : >"$out/scale.dat"
 for n in $stack_ns; do run stack "$n"; done
 for n in $kernel_ns; do run kernel "$n"; done
+for n in $connect_ns; do run connect "$n"; done
 
 {
   echo "machine: $(nproc) cores, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -89,15 +103,20 @@ for n in $kernel_ns; do run kernel "$n"; done
   echo "CPU: user + system. KB/conn: peak memory over N; KB/+conn: its growth from"
   echo "the previous N per added connection; script: the part of KB/conn that"
   echo "synack check (parsing and checking the script alone) peaks at. x CPU: CPU"
-  echo "over the previous N's (N doubled: at most 2.2 for N log N)."
+  echo "over the previous N's (N doubled: at most 2.2 for N log N). connect: the"
+  echo "own stack with N flows opened by connect() (gen_flows.py --active)."
 } | tee "$out/scale.txt"
 
 if command -v gnuplot >/dev/null 2>&1; then
   grep '^stack ' "$out/scale.dat" >"$out/stack.dat" || true
   grep '^kernel ' "$out/scale.dat" >"$out/kernel.dat" || true
+  grep '^connect ' "$out/scale.dat" >"$out/connect.dat" || true
   plots="'$out/stack.dat' using 2:(\$4+\$5) with linespoints title 'own stack, CPU (user+sys)'"
   plots="$plots, '$out/stack.dat' using 2:3 with linespoints title 'own stack, wall'"
   plots="$plots, '$out/stack.dat' using 2:(\$6/\$2) axes x1y2 with linespoints dashtype 2 title 'own stack, peak KB per connection'"
+  if [ -s "$out/connect.dat" ]; then
+    plots="$plots, '$out/connect.dat' using 2:(\$4+\$5) with linespoints title 'own stack, N connect()s, CPU'"
+  fi
   if [ -s "$out/kernel.dat" ]; then
     plots="$plots, '$out/kernel.dat' using 2:3 with linespoints title 'kernel backend, wall'"
     plots="$plots, '$out/kernel.dat' using 2:(\$4+\$5) with linespoints title 'kernel backend, synack CPU'"

@@ -348,6 +348,7 @@ Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
   child->port_locked = true;
   child->bound_addr = req.tuple.local.addr;
   child->tuple = req.tuple;
+  bind_table_.AddSock(child->tuple.local.port, child);  // inet_inherit_port()
   // Socket options are inherited from the listener.
   child->reuseaddr = listener->reuseaddr;
   child->reuseport = listener->reuseport;

@@ -50,17 +50,16 @@ bool Stack::PortInUse(const Sock* sk, const std::optional<wire::IpAddress>& addr
   // inet_csk_bind_conflict(): another socket on the port with an
   // overlapping address conflicts unless both set SO_REUSEADDR and the
   // other is not listening.
-  for (const auto& [id, other] : socks_) {
-    if (other.get() == sk || !other->bound || other->tuple.local.port != port) continue;
+  for (const Sock* other : bind_table_.Socks(port)) {
+    if (other == sk) continue;
     if (other->state == TcpState::kClose && !other->has_fd && !other->in_accept_queue) continue;
     if (!Overlaps(addr, other->bound_addr)) continue;
     if (sk->reuseaddr && other->reuseaddr && other->state != TcpState::kListen) continue;
     return true;
   }
-  for (const auto& [tuple, tw] : timewait_) {
-    if (tuple.local.port != port) continue;
+  for (const FourTuple& tuple : bind_table_.TimeWaits(port)) {
     if (!Overlaps(addr, tuple.local.addr)) continue;
-    if (sk->reuseaddr && tw.reuse) continue;
+    if (sk->reuseaddr && timewait_.at(tuple).reuse) continue;
     return true;
   }
   return false;
@@ -95,6 +94,7 @@ int Stack::BindPort(Sock* sk, const std::optional<wire::IpAddress>& addr,
   sk->bound_addr = addr;
   sk->tuple.local.port = port;
   sk->tuple.local.addr = addr.value_or(Unspecified(sk->domain).addr);
+  bind_table_.AddSock(port, sk);
   return 0;
 }
 
@@ -140,9 +140,28 @@ bool Stack::TakeOverTimeWait(Sock* sk, const FourTuple& tuple, bool bound_port) 
   sk->reused_isn = write_seq;
   sk->ts_recent = tw.ts_recent;
   sk->ts_recent_stamp = tw.ts_recent_stamp;
-  timewait_.erase(tuple);
+  EraseTimeWait(tuple);
   counters_.Inc(Counter::kTcpExtTWRecycled);
   return true;
+}
+
+bool Stack::ConnectPortFree(Sock* sk, const FourTuple& tuple) {
+  // __inet_hash_connect()'s check of one port: a port nobody holds is
+  // free; one that bind() locked or a listener holds is skipped; otherwise
+  // the tuple must be in use by neither a connection nor a TIME_WAIT socket
+  // that cannot be taken over (__inet_check_established()).
+  const uint16_t port = tuple.local.port;
+  const BindTable::SockSet& socks = bind_table_.Socks(port);
+  const BindTable::TupleSet& timewaits = bind_table_.TimeWaits(port);
+  if (socks.empty() && timewaits.empty()) return true;
+  for (const Sock* other : socks) {
+    if (other != sk && (other->port_locked || other->listening()) &&
+        Overlaps(other->bound_addr, tuple.local.addr)) {
+      return false;
+    }
+  }
+  if (FindConnection(tuple) != nullptr) return false;
+  return timewaits.count(tuple) == 0 || TakeOverTimeWait(sk, tuple, false);
 }
 
 int Stack::ConnectPort(Sock* sk, const wire::IpAddress& local,
@@ -161,22 +180,11 @@ int Stack::ConnectPort(Sock* sk, const wire::IpAddress& local,
       const int candidate = low + static_cast<int>((offset + i) % remaining);
       if ((candidate & 1) != parity) continue;
       const uint16_t port = static_cast<uint16_t>(candidate);
-      FourTuple tuple{{local, port}, remote};
-      if (FindConnection(tuple) != nullptr) continue;
-      if (timewait_.count(tuple) != 0 && !TakeOverTimeWait(sk, tuple, false)) continue;
-      bool blocked = false;
-      for (const auto& [id, other] : socks_) {
-        if (other.get() != sk && other->bound && other->tuple.local.port == port &&
-            (other->port_locked || other->listening()) &&
-            Overlaps(other->bound_addr, local)) {
-          blocked = true;
-          break;
-        }
-      }
-      if (blocked) continue;
+      if (!ConnectPortFree(sk, {{local, port}, remote})) continue;
       perturb += static_cast<uint32_t>(i) + 2;
       sk->bound = true;
       sk->tuple.local = {local, port};
+      bind_table_.AddSock(port, sk);
       return 0;
     }
   }
@@ -627,6 +635,7 @@ void Stack::Disconnect(Sock* sk) {
   sk->done = false;
   sk->fin_queued = false;
   if (!sk->port_locked) {
+    if (sk->bound) bind_table_.RemoveSock(sk->tuple.local.port, sk);
     sk->bound = false;
     sk->bound_addr.reset();
     sk->tuple.local = Unspecified(sk->domain);

@@ -108,6 +108,38 @@ TEST_F(SocketApiTest, BindRules) {
   EXPECT_EQ(stack().Listen(T(0), d, 5), Err(EADDRINUSE));
 }
 
+// The ports held by bind() and connect() are found by port (BindTable):
+// a port comes back when its socket is gone, connect() skips a port that
+// bind() locked, and a range with every port taken gives EADDRNOTAVAIL.
+TEST_F(SocketApiTest, PortsAreHeldUntilTheirSocketsGo) {
+  const int a = NewSocket();
+  EXPECT_EQ(BindTo(a, kLocal, 8080), Ok(0));
+  EXPECT_EQ(stack().Close(T(0), a), Ok(0));
+  const int b = NewSocket();
+  EXPECT_EQ(BindTo(b, kLocal, 8080), Ok(0));
+
+  sysctls().ip_local_port_range = {40000, 40001};
+  const int locked = NewSocket();
+  EXPECT_EQ(BindTo(locked, kLocal, 40000), Ok(0));
+  const int c = NewSocket(SOCK_NONBLOCK);
+  EXPECT_EQ(ConnectTo(0, c, kRemote, 9000), Err(EINPROGRESS));
+  sockaddr_in name{};
+  socklen_t len = sizeof name;
+  EXPECT_EQ(stack().Getsockname(T(0), c, reinterpret_cast<sockaddr*>(&name), &len), Ok(0));
+  EXPECT_EQ(ntohs(name.sin_port), 40001);
+  const int d = NewSocket(SOCK_NONBLOCK);
+  EXPECT_EQ(ConnectTo(0, d, kRemote, 9000), Err(EADDRNOTAVAIL));
+  // The same port may connect to another destination...
+  EXPECT_EQ(ConnectTo(0, d, kRemote, 9001), Err(EINPROGRESS));
+  // ...and once the locking socket is closed, its port is free again.
+  EXPECT_EQ(stack().Close(T(0), locked), Ok(0));
+  const int e = NewSocket(SOCK_NONBLOCK);
+  EXPECT_EQ(ConnectTo(0, e, kRemote, 9000), Err(EINPROGRESS));
+  len = sizeof name;
+  EXPECT_EQ(stack().Getsockname(T(0), e, reinterpret_cast<sockaddr*>(&name), &len), Ok(0));
+  EXPECT_EQ(ntohs(name.sin_port), 40000);
+}
+
 // Listen without bind picks a port; getsockname reports it.
 TEST_F(SocketApiTest, ListenAutobinds) {
   const int fd = NewSocket();

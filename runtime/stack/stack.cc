@@ -328,6 +328,7 @@ void Stack::Reap() {
                       sk->state == TcpState::kClose;
     if (dead) {
       UnhashConnection(sk);
+      if (sk->bound) bind_table_.RemoveSock(sk->tuple.local.port, sk);  // inet_put_port()
       listeners_.erase(id);
       sock_by_id_.erase(id);
       socks_.erase(it);

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "runtime/stack/bind_table.h"
 #include "runtime/stack/counters.h"
 #include "runtime/stack/fd_numbers.h"
 #include "runtime/stack/isn.h"
@@ -497,7 +498,10 @@ class Stack {
   int BindPort(Sock* sk, const std::optional<wire::IpAddress>& addr,
                uint16_t port);
   int ConnectPort(Sock* sk, const wire::IpAddress& local, const Endpoint& remote);
+  bool ConnectPortFree(Sock* sk, const FourTuple& tuple);
   bool TakeOverTimeWait(Sock* sk, const FourTuple& tuple, bool bound_port);
+  // inet_twsk_kill(): the TIME_WAIT socket of `tuple`, if any, is gone.
+  void EraseTimeWait(const FourTuple& tuple);
   int AllocFd();
   void DetachFd(int fd, Sock* sk);
   void CloseSock(Sock* sk);
@@ -515,7 +519,8 @@ class Stack {
   FdNumbers fd_numbers_{3};
   // Linux's established hash; TIME_WAIT beside it, ordered as `ss` lists.
   std::unordered_map<FourTuple, uint64_t, FourTupleHash> connections_;
-  std::map<FourTuple, TimeWaitSock> timewait_;
+  std::map<FourTuple, TimeWaitSock> timewait_;  // change through EraseTimeWait()
+  BindTable bind_table_;  // bound sockets and TIME_WAIT tuples by local port
   std::set<uint64_t> listeners_;  // sockets in LISTEN, by id
   std::vector<uint64_t> reap_candidates_;
   // Every armed timer (NextDeadline() is its top).

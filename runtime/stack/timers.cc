@@ -91,7 +91,7 @@ void Stack::FireTimer(Instant due) {
       break;
     case TimerKind::kTimeWait:
       // inet_twsk_kill(): the tuple is free again.
-      timewait_.erase(first.tuple);
+      EraseTimeWait(first.tuple);
       counters_.Inc(Counter::kTcpExtTW);
       break;
   }

@@ -45,7 +45,12 @@ void Stack::TimeWait(Sock* sk, TcpState substate, Duration timeo) {
   const FourTuple tuple = sk->tuple;
   TcpDone(sk);
   timewait_[tuple] = tw;
+  bind_table_.AddTimeWait(tuple);
   ScheduleTimeWait(tw);
+}
+
+void Stack::EraseTimeWait(const FourTuple& tuple) {
+  if (timewait_.erase(tuple) != 0) bind_table_.RemoveTimeWait(tuple);
 }
 
 void Stack::SendTimeWaitAck(const TimeWaitSock& tw) {
@@ -91,12 +96,12 @@ void Stack::TimeWaitSegment(TimeWaitSock* tw, const Segment& seg) {
       return;
     }
     if (seg.rst()) {
-      timewait_.erase(seg.tuple);
+      EraseTimeWait(seg.tuple);
       return;
     }
     if (seg.syn() && !SeqBefore(seg.seq, tw->rcv_nxt)) {
       SendResetReply(seg);
-      timewait_.erase(seg.tuple);
+      EraseTimeWait(seg.tuple);
       return;
     }
     // A duplicate ACK is ignored.
@@ -108,7 +113,7 @@ void Stack::TimeWaitSegment(TimeWaitSock* tw, const Segment& seg) {
     // TIME_WAIT and is acknowledged.
     if (!seg.fin() || seg.end_seq != tw->rcv_nxt + 1) {
       SendResetReply(seg);
-      timewait_.erase(seg.tuple);
+      EraseTimeWait(seg.tuple);
       return;
     }
     tw->substate = TcpState::kTimeWait;
@@ -130,7 +135,7 @@ void Stack::TimeWaitSegment(TimeWaitSock* tw, const Segment& seg) {
       (seg.seq == seg.end_seq || seg.rst())) {
     if (seg.rst()) {
       if (sysctls_.tcp_rfc1337 == 0) {
-        timewait_.erase(seg.tuple);
+        EraseTimeWait(seg.tuple);
         return;
       }
     } else {
@@ -153,7 +158,7 @@ void Stack::TimeWaitSegment(TimeWaitSock* tw, const Segment& seg) {
     uint32_t isn = tw->snd_nxt + 65535 + 2;
     if (isn == 0) ++isn;
     if (Sock* listener = FindListener(seg.tuple.local)) {
-      timewait_.erase(seg.tuple);
+      EraseTimeWait(seg.tuple);
       ConnRequest(listener, seg, isn);
       return;
     }
