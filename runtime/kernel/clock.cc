@@ -44,8 +44,12 @@ interpreter::Duration RealClock::RealtimeOffset() {
 void RealClock::StartMeasuringTick() {
   if (pending_.valid() || measured_) return;
   auto measure = [] {
+    // The kernel's own report first; sleeping on ticks when it falls short.
     Measurement measurement;
-    measurement.grid = MeasureTickGrid(&measurement.error);
+    std::string unread;
+    measurement.grid = ReadTickGrid(&unread);
+    if (!measurement.grid) measurement.grid = MeasureTickGrid(&measurement.error);
+    if (!measurement.grid) measurement.error = unread + "; " + measurement.error;
     return measurement;
   };
   try {

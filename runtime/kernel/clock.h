@@ -28,9 +28,10 @@ class RealClock final : public interpreter::Clock {
   interpreter::Instant ScriptStart(interpreter::Instant earliest,
                                    double tick_phase) override;
 
-  // Measures the tick in the background (a few jiffies of sleep on another
-  // thread), to be ready when the script starts: call before the init
-  // command. Without it, ScriptStart measures then.
+  // Finds the tick in the background (from /proc/timer_list, or else by a
+  // few jiffies of sleep; on another thread), to be ready when the script
+  // starts: call before the init command. Without it, ScriptStart finds
+  // it then.
   void StartMeasuringTick();
   // The measured tick, or why it is unknown; waits for the measurement.
   const std::optional<TickGrid>& tick(std::string* why_unknown = nullptr);

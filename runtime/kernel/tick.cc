@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
 
 #include "runtime/kernel/clock.h"
 #include "runtime/kernel/unique_fd.h"
@@ -79,6 +82,109 @@ std::optional<TickGrid> TickGridFromWakeups(const int64_t* wakeups, int count,
   }
   grid.origin_ns = wakeups[0] + earliest;
   return grid;
+}
+
+namespace {
+
+// The number after `key` on each line that has it (`now at 123 nsecs`,
+// `jiffies: 4298047255`, `.last_tick      : 12620076000000 nsecs`), and
+// for `tick_nohz_handler` / `tick_sched_timer` entries the expiry on the
+// line after them (`# expires at 12620088000000-12620088000000 nsecs`).
+struct TimerListValues {
+  std::vector<int64_t> now, jiffies, ticks;
+};
+
+bool NumberAfter(std::string_view line, std::string_view key, int64_t* value) {
+  const size_t at = line.find(key);
+  if (at == std::string_view::npos) return false;
+  size_t i = at + key.size();
+  while (i < line.size() && (line[i] == ' ' || line[i] == ':')) ++i;
+  if (i == line.size() || line[i] < '0' || line[i] > '9') return false;
+  int64_t v = 0;
+  for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
+    if (v > (INT64_MAX - 9) / 10) return false;
+    v = v * 10 + (line[i] - '0');
+  }
+  *value = v;
+  return true;
+}
+
+TimerListValues ParseTimerList(std::string_view report) {
+  TimerListValues values;
+  bool tick_timer_entry = false;
+  while (!report.empty()) {
+    const size_t end = report.find('\n');
+    const std::string_view line = report.substr(0, end);
+    report = end == std::string_view::npos ? std::string_view() : report.substr(end + 1);
+    int64_t v;
+    if (tick_timer_entry && NumberAfter(line, "# expires at", &v)) values.ticks.push_back(v);
+    tick_timer_entry = line.find("tick_nohz_handler") != std::string_view::npos ||
+                       line.find("tick_sched_timer") != std::string_view::npos;
+    if (line.rfind("now at", 0) == 0 && NumberAfter(line, "now at", &v)) values.now.push_back(v);
+    if (line.rfind("jiffies:", 0) == 0 && NumberAfter(line, "jiffies", &v)) {
+      values.jiffies.push_back(v);
+    }
+    // A processor that never ticked reports 0.
+    if (NumberAfter(line, ".last_tick", &v) && v > 0) values.ticks.push_back(v);
+  }
+  return values;
+}
+
+}  // namespace
+
+std::optional<TickGrid> TickGridFromTimerList(std::string_view report,
+                                              std::string* error) {
+  const TimerListValues values = ParseTimerList(report);
+  if (values.now.empty() || values.jiffies.empty() || values.ticks.empty()) {
+    *error = "no tick times, jiffies or clock in the timer list";
+    return std::nullopt;
+  }
+  // HZ: the one value for which jiffies - INITIAL_JIFFIES jiffies come to
+  // CLOCK_MONOTONIC's time, less the early boot before the first tick
+  // (0.24 s measured here; allowed up to kBootSlack).
+  constexpr int64_t kBootSlack = 2000000000;
+  const int64_t now = values.now.front();
+  const int64_t jiffies = values.jiffies.front();
+  int64_t period = 0;
+  for (int hz : kHzValues) {
+    const int64_t initial = (int64_t{1} << 32) - int64_t{300} * hz;
+    const int64_t hz_period = (1000000000 + hz / 2) / hz;  // TICK_NSEC
+    const int64_t counted = (jiffies - initial) * hz_period;
+    if (jiffies < initial || counted > now + hz_period || counted < now - kBootSlack) {
+      continue;
+    }
+    if (period != 0) {
+      *error = "jiffies fit more than one HZ";
+      return std::nullopt;
+    }
+    period = hz_period;
+  }
+  if (period == 0) {
+    *error = "jiffies " + std::to_string(jiffies) + " at " + std::to_string(now) +
+             " ns fit no HZ";
+    return std::nullopt;
+  }
+  // Every tick lies on one grid (not so with skew_tick=1).
+  const int64_t origin = values.ticks.front();
+  for (int64_t tick : values.ticks) {
+    if ((tick - origin) % period != 0) {
+      *error = "ticks " + std::to_string(origin) + " and " + std::to_string(tick) +
+               " ns are not whole jiffies apart";
+      return std::nullopt;
+    }
+  }
+  return TickGrid{period, origin};
+}
+
+std::optional<TickGrid> ReadTickGrid(std::string* error) {
+  std::ifstream in("/proc/timer_list");
+  if (!in.is_open()) {
+    *error = std::string("/proc/timer_list: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return TickGridFromTimerList(text.str(), error);
 }
 
 namespace {

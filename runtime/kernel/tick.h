@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace synack::kernel {
 
@@ -22,6 +23,19 @@ struct TickGrid {
   // The first time at or after `t_ns` that lies `phase_ns` after a tick.
   int64_t NextAt(int64_t t_ns, int64_t phase_ns) const;
 };
+
+// Reads the tick from the kernel's own report, /proc/timer_list, in well
+// under a millisecond: the ticks' times (each processor's last tick and its
+// tick timer's expiry) give the grid, the jiffies counter against the
+// report's CLOCK_MONOTONIC time gives HZ (jiffies start at INITIAL_JIFFIES,
+// -300 * HZ as 32 bits, when CLOCK_MONOTONIC starts). Returns nullopt, with
+// `error` set, when the report is unreadable or does not settle the grid
+// (skewed ticks, an uptime near 300 s where every HZ fits): measure then.
+std::optional<TickGrid> ReadTickGrid(std::string* error);
+
+// The grid from the text of a /proc/timer_list. Exposed for tests.
+std::optional<TickGrid> TickGridFromTimerList(std::string_view report,
+                                              std::string* error);
 
 // Measures the tick: sleeps on a socket's receive timeout of one jiffy (a
 // jiffy timer, unlike nanosleep's), which wakes on a tick; the wake-ups give

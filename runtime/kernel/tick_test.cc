@@ -1,5 +1,5 @@
-// The kernel's tick: the grid from wake-up times, and measured on this
-// kernel.
+// The kernel's tick: the grid from wake-up times and from the kernel's
+// /proc/timer_list, and both on this kernel.
 #include "runtime/kernel/tick.h"
 
 #include <gtest/gtest.h>
@@ -61,12 +61,76 @@ TEST(TickGridTest, WakeupsThatAreNoTicksAreRefused) {
   EXPECT_FALSE(TickGridFromWakeups(no_hz, 2, &error));
 }
 
-// On this kernel: the measured grid predicts when the next jiffy timer
-// fires (a socket timeout's wake-up comes just after a grid point).
-TEST(TickGridTest, MeasuredGridPredictsJiffyTimers) {
+// /proc/timer_list as Linux 6.18 wrote it here (HZ=250, two processors,
+// 12 620 s after boot), cut to the lines the grid is read from.
+constexpr char kTimerList250[] = R"(Timer List Version: v0.10
+HRTIMER_MAX_CLOCK_BASES: 8
+now at 12620086256190 nsecs
+
+cpu: 0
+ clock 0:
+  .resolution: 1 nsecs
+active timers:
+ #0: <000000008f00ecb7>, tick_nohz_handler, S:01
+ # expires at 12620088000000-12620088000000 nsecs [in 1743810 to 1743810 nsecs]
+ #1: <00000000286cc9c8>, hrtimer_wakeup, S:01
+ # expires at 12620122086207-12620122136207 nsecs [in 35830017 to 35880017 nsecs]
+  .last_tick      : 12620076000000 nsecs
+  .tick_stopped   : 0
+jiffies: 4298047255
+
+cpu: 1
+  .last_tick      : 12620072000000 nsecs
+jiffies: 4298047255
+)";
+
+TEST(TickGridTest, FromTheKernelsTimerList) {
   std::string error;
-  std::optional<TickGrid> grid = MeasureTickGrid(&error);
+  std::optional<TickGrid> grid = TickGridFromTimerList(kTimerList250, &error);
   ASSERT_TRUE(grid) << error;
+  EXPECT_EQ(4 * kMs, grid->period_ns);
+  EXPECT_EQ(0, (grid->origin_ns - 12620076000000) % (4 * kMs));
+}
+
+// The same kernel at HZ=1000 and at HZ=300 (3 333 333 ns jiffies), 100 s
+// after boot: jiffies began at -300 * HZ.
+TEST(TickGridTest, FromTimerListsAtOtherHz) {
+  auto report = [](int64_t now, int64_t jiffies, int64_t last_tick) {
+    return "now at " + std::to_string(now) + " nsecs\n  .last_tick      : " +
+           std::to_string(last_tick) + " nsecs\njiffies: " + std::to_string(jiffies) + "\n";
+  };
+  std::string error;
+  std::optional<TickGrid> grid = TickGridFromTimerList(
+      report(100000400000, (int64_t{1} << 32) - 300000 + 99900, 99999000000), &error);
+  ASSERT_TRUE(grid) << error;
+  EXPECT_EQ(kMs, grid->period_ns);
+  grid = TickGridFromTimerList(
+      report(100000400000, (int64_t{1} << 32) - 90000 + 29970, int64_t{29970} * 3333333), &error);
+  ASSERT_TRUE(grid) << error;
+  EXPECT_EQ(3333333, grid->period_ns);
+  EXPECT_EQ(int64_t{29970} * 3333333, grid->origin_ns);
+}
+
+TEST(TickGridTest, TimerListsThatDoNotSettleTheGridAreRefused) {
+  std::string error;
+  // Near 300 s after boot every HZ's jiffies count the same.
+  EXPECT_FALSE(TickGridFromTimerList(
+      "now at 300000000000 nsecs\n.last_tick : 300000000000 nsecs\njiffies: 4294967296\n",
+      &error));
+  EXPECT_NE(std::string::npos, error.find("more than one HZ")) << error;
+  // Skewed ticks (skew_tick=1): processors a fraction of a jiffy apart.
+  std::string skewed = kTimerList250;
+  skewed.replace(skewed.find("12620072000000"), 14, "12620072500000");
+  EXPECT_FALSE(TickGridFromTimerList(skewed, &error));
+  EXPECT_NE(std::string::npos, error.find("not whole jiffies apart")) << error;
+  EXPECT_FALSE(TickGridFromTimerList("", &error));
+  EXPECT_FALSE(TickGridFromTimerList("now at 99999999999999999999999 nsecs\n", &error));
+}
+
+// On this kernel: the grid, read from the kernel's report and measured,
+// predicts when the next jiffy timer fires (a socket timeout's wake-up
+// comes just after a grid point).
+void ExpectGridPredictsJiffyTimers(const TickGrid& grid) {
   const int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   ASSERT_GE(fd, 0);
   const timeval one_usec{0, 1};
@@ -80,14 +144,28 @@ TEST(TickGridTest, MeasuredGridPredictsJiffyTimers) {
     const int64_t woke = MonotonicNanos();
     // How far from the nearest grid point, either side: the grid's origin
     // is itself a wake-up, a little after its tick.
-    int64_t off = (woke - grid->origin_ns) % grid->period_ns;
-    if (off > grid->period_ns / 2) off -= grid->period_ns;
+    int64_t off = (woke - grid.origin_ns) % grid.period_ns;
+    if (off > grid.period_ns / 2) off -= grid.period_ns;
     // A wake-up's latency is tens of microseconds; a loaded machine may
     // delay one now and then.
-    if (std::llabs(off) < grid->period_ns / 8) ++near;
+    if (std::llabs(off) < grid.period_ns / 8) ++near;
   }
   close(fd);
   EXPECT_GE(near, kTries - 1);
+}
+
+TEST(TickGridTest, MeasuredGridPredictsJiffyTimers) {
+  std::string error;
+  std::optional<TickGrid> grid = MeasureTickGrid(&error);
+  ASSERT_TRUE(grid) << error;
+  ExpectGridPredictsJiffyTimers(*grid);
+}
+
+TEST(TickGridTest, GridReadFromTheKernelPredictsJiffyTimers) {
+  std::string error;
+  std::optional<TickGrid> grid = ReadTickGrid(&error);
+  ASSERT_TRUE(grid) << error;
+  ExpectGridPredictsJiffyTimers(*grid);
 }
 
 // RealClock starts scripts at the phase asked for, within a tick of the
