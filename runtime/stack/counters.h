@@ -63,6 +63,31 @@ enum class Counter {
   kTcpExtTCPFastOpenCookieReqd,
   kTcpExtTCPFastOpenBlackhole,
   kTcpExtTCPFastOpenPassiveAltKey,
+  kTcpExtOutOfWindowIcmps,  // tcp_v4_err/tcp_v6_err: the quoted seq is not in flight
+  // ICMP input (icmp_rcv(), icmpv6_rcv()), the error types the stack
+  // handles: IcmpIn<Type> is /proc/net/snmp's sum of IcmpMsgInType<N>.
+  kIcmpInMsgs,
+  kIcmpInErrors,  // icmp_unreach() malformed, or no socket (tcp_v4_err)
+  kIcmpInDestUnreachs,
+  kIcmpInSrcQuenchs,
+  kIcmpInRedirects,
+  kIcmpInTimeExcds,
+  kIcmpInParmProbs,
+  kIcmpMsgInType3,
+  kIcmpMsgInType4,
+  kIcmpMsgInType5,
+  kIcmpMsgInType11,
+  kIcmpMsgInType12,
+  kIcmp6InMsgs,
+  kIcmp6InErrors,
+  kIcmp6InDestUnreachs,
+  kIcmp6InPktTooBigs,
+  kIcmp6InTimeExcds,
+  kIcmp6InParmProblems,
+  kIcmp6InType1,
+  kIcmp6InType2,
+  kIcmp6InType3,
+  kIcmp6InType4,
   kCount
 };
 

@@ -267,6 +267,7 @@ struct Sock {
   uint16_t mss_clamp = 536;  // the peer's MSS, bounded by TCP_MAXSEG
   uint16_t advmss = 0;       // the MSS we announce
   uint32_t mss_cache = 536;  // effective send MSS
+  uint32_t pmtu_cookie = 0;  // icsk_pmtu_cookie: the path MTU mss_cache is for
 
   // RTT and retransmission (usec, Linux's scaled fixed point).
   uint32_t srtt_us = 0, mdev_us = 0, mdev_max_us = 0, rttvar_us = 0;

@@ -364,6 +364,7 @@ CallResult Stack::Connect(Instant now, int fd, const sockaddr* addr, socklen_t l
                                                        : mtu_mss);
   sk->mss_clamp = static_cast<uint16_t>(sk->user_mss != 0 ? sk->user_mss : 536);
   sk->mss_cache = 536;
+  sk->pmtu_cookie = static_cast<uint32_t>(PathMtu(remote));  // tcp_sync_mss()
   sk->ts_offset =
       sysctls_.tcp_timestamps == 1 ? TimestampOffset(secrets_, sk->tuple) : 0;
   const uint32_t full_space = FullSpace(sk);

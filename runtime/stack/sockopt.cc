@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "runtime/stack/stack.h"
 
@@ -259,8 +260,10 @@ CallResult Stack::Getsockopt(Instant now, int fd, int level, int name,
   if (level == SOL_SOCKET) {
     switch (name) {
       case SO_ERROR: {
-        const int err = sk->err;
+        // sock_error(), else the soft error (an ICMP's), each read once.
+        int err = sk->err;
         sk->err = 0;
+        if (err == 0) std::swap(err, sk->err_soft);
         return PutInt(err, value, len);
       }
       case SO_ZEROCOPY: return PutInt(sk->zc.enabled, value, len);

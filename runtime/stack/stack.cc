@@ -134,6 +134,10 @@ uint32_t Stack::TcpTimestampMs() const {
 // --- Inbound ----------------------------------------------------------------
 
 void Stack::Deliver(const wire::Packet& packet) {
+  if (std::holds_alternative<wire::IcmpHeader>(packet.l4)) {
+    if (IsLocal(packet.dst)) IcmpInput(packet);
+    return;
+  }
   const wire::TcpHeader* th = packet.tcp();
   if (th == nullptr || !IsLocal(packet.dst)) return;
   counters_.Inc(Counter::kTcpInSegs);
@@ -248,7 +252,8 @@ std::optional<wire::IpAddress> Stack::SourceFor(
 }
 
 int Stack::MssFor(const wire::IpAddress& remote) const {
-  return config_.mtu - (IsV4(remote) ? 40 : 60);
+  // ipv4_default_advmss() / ip6_default_advmss(): the path MTU less headers.
+  return PathMtu(remote) - (IsV4(remote) ? 40 : 60);
 }
 
 // --- Socket tables -----------------------------------------------------------

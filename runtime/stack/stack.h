@@ -228,6 +228,8 @@ class Stack {
   bool Emit(const FourTuple& tuple, const OutSegment& segment, uint16_t ip_id,
             uint32_t gso_size = 0);
   bool IsLocal(const wire::IpAddress& address) const;
+  // The path MTU to `remote`: the device's, or less as ICMP taught.
+  int PathMtu(const wire::IpAddress& remote) const;
   std::optional<wire::IpAddress> SourceFor(const wire::IpAddress& remote) const;
   int MssFor(const wire::IpAddress& remote) const;
   Sock* NewSock(int domain);
@@ -247,6 +249,7 @@ class Stack {
   // state.cc: state changes and the ends of connections.
   void SetState(Sock* sk, TcpState state);
   void TcpDone(Sock* sk);
+  void DoneWithError(Sock* sk, int err);
   void TcpReset(Sock* sk);
   void TcpFinishConnect(Sock* sk);
   void InitTransfer(Sock* sk);
@@ -416,6 +419,17 @@ class Stack {
   void FastOpenFreeRequest(Sock* sk);
   bool FastOpenSynAck(Sock* sk, const Segment& seg);
 
+  // icmp.cc: ICMP errors about our segments, path MTU discovery.
+  void IcmpInput(const wire::Packet& packet);
+  // `th`: the quoted TCP header's first 8 bytes; `info`: the MTU of a
+  // frag-needed or packet-too-big.
+  void TcpErr(const wire::Packet& packet, const wire::IpAddress& quoted_src,
+              const wire::IpAddress& quoted_dst, const uint8_t* th, uint32_t info);
+  void ReqErr(Sock* listener, RequestSock* req, uint32_t seq, bool abort);
+  void UpdatePmtu(const wire::IpAddress& remote, uint32_t mtu);
+  void MtuReduced(Sock* sk, uint32_t mtu);
+  void SimpleRetransmit(Sock* sk, uint32_t prior_mss);
+
   // timewait.cc: TIME_WAIT and orphaned FIN_WAIT_2.
   void TimeWait(Sock* sk, TcpState substate, Duration timeo);
   void TimeWaitSegment(TimeWaitSock* tw, const Segment& seg);
@@ -530,6 +544,12 @@ class Stack {
   std::deque<wire::Packet> loopback_;
   // Fast Open cookies by peer address (Linux keeps them in tcp_metrics).
   std::map<std::string, FastOpenCacheEntry> fastopen_cookies_;
+  // Learned path MTUs by peer address (Linux's route exceptions, fnhe).
+  struct PmtuEntry {
+    uint32_t mtu = 0;
+    Instant expires;
+  };
+  std::map<std::string, PmtuEntry> pmtu_;
   // Per-destination offsets for ephemeral ports (Linux's table_perturb).
   std::map<uint32_t, uint32_t> port_perturb_;
   bool in_loopback_ = false;

@@ -68,6 +68,10 @@ std::vector<SocketSummary> StackBackend::Host::Sockets() {
   return shared_.With([](Stack& stack) { return stack.Sockets(); });
 }
 
+std::map<std::string, int64_t> StackBackend::Host::Counters() {
+  return shared_.With([](Stack& stack) { return stack.Counters(); });
+}
+
 void StackBackend::Host::SetDeviceTso(bool on) {
   shared_.With([on](Stack& stack) { stack.SetDeviceTso(on); });
 }

@@ -70,6 +70,7 @@ class StackBackend final : public interpreter::Backend {
                           const std::string& value) override;
     std::string GetSysctl(const std::string& name, std::string* value) override;
     std::vector<SocketSummary> Sockets() override;
+    std::map<std::string, int64_t> Counters() override;
     void Sleep(Duration duration) override;
     void SetDeviceTso(bool on) override;
     void FlushTcpMetrics() override;

@@ -561,6 +561,10 @@ class ShellRun {
     if (name == "sysctl") return Sysctl(w, out, err);
     if (name == "ss") return SsCommand({w.begin() + 1, w.end()},
                                        shell_.host_.Sockets(), out, err);
+    if (name == "nstat") {
+      return NstatCommand({w.begin() + 1, w.end()}, shell_.host_.Counters(),
+                          &shell_.nstat_history_, out, err);
+    }
     if (name == "grep") return Grep(command, input, out, err);
     if (name == "sleep") return Sleep(w, err);
     if (name == "ip" && w.size() >= 3 && (w[1] == "tcp_metrics" || w[1] == "tcpmetrics") &&

@@ -1,7 +1,7 @@
 // StackShell: backtick commands on the stack backend. The lines that set
 // or read sysctls (sysctl, echo > /proc/sys/..., packetdrill's
 // set_sysctls.py and its restore script, shell scripts made of such lines
-// like the corpus's defaults.sh), `ss` with `grep`, `sleep`,
+// like the corpus's defaults.sh), `ss` and `nstat` with `grep`, `sleep`,
 // `ethtool -K` (segmentation offload), `ip tcp_metrics flush` and FIFO
 // qdiscs from `tc` act on the stack; any other command
 // has no meaning here and is skipped.
@@ -29,6 +29,8 @@ class ShellHost {
   virtual std::string GetSysctl(const std::string& name,
                                 std::string* value) = 0;
   virtual std::vector<SocketSummary> Sockets() = 0;
+  // The counters by nstat name (Stack::Counters()).
+  virtual std::map<std::string, int64_t> Counters() = 0;
   // `sleep`: lets the virtual clock run on.
   virtual void Sleep(Duration duration) = 0;
   // `ethtool -K tun0 tso on|off`: the device's segmentation offload.
@@ -66,7 +68,17 @@ class StackShell {
   // What set_sysctls.py changed and the values before, oldest first: its
   // restore script (/tmp/sysctl_restore_<pid>.sh) puts them back.
   std::vector<std::pair<std::string, std::string>> saved_;
+  // nstat's history file: the counters it last showed.
+  std::map<std::string, int64_t> nstat_history_;
 };
+
+// `nstat [-a] [-s] [-n] [-r] [-z] [PATTERN...]` as iproute2 prints it: the
+// change in each counter since `history`, non-zero ones only unless -z;
+// `history` becomes `counters` unless -s. Returns the exit status.
+int NstatCommand(const std::vector<std::string>& args,
+                 const std::map<std::string, int64_t>& counters,
+                 std::map<std::string, int64_t>* history, std::string* out,
+                 std::string* err);
 
 // `ss` as Linux's iproute2 prints it for the options scripts use
 // (-H -t -n -a -l, `state NAME`). Returns the exit status; the listing goes

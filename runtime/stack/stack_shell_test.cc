@@ -24,6 +24,7 @@ class FakeHost : public ShellHost {
     return sysctls.Get(name, value);
   }
   std::vector<SocketSummary> Sockets() override { return sockets; }
+  std::map<std::string, int64_t> Counters() override { return counters; }
   void Sleep(Duration duration) override { slept += duration; }
   void SetDeviceTso(bool on) override { tso = on; }
   void FlushTcpMetrics() override { ++flushes; }
@@ -32,6 +33,7 @@ class FakeHost : public ShellHost {
   Sysctls sysctls;
   std::vector<std::string> writes;
   std::vector<SocketSummary> sockets;
+  std::map<std::string, int64_t> counters;
   Duration slept{0};
   bool tso = true;
   int flushes = 0;
@@ -281,6 +283,32 @@ TEST_F(StackShellTest, ShellSyntax) {
     EXPECT_EQ(result.output, c.output) << c.command;
   }
   EXPECT_EQ(host_.slept, std::chrono::milliseconds(1500));
+}
+
+// nstat shows what changed since the run's last nstat, non-zero only, in
+// iproute2's columns; -a absolute, -z zeros, -n only updates the history,
+// a pattern selects (fastopen/server/icmp-before-accept.pkt's
+// `nstat > /dev/null` then `nstat | grep TcpExtOutOfWindowIcmps`).
+TEST_F(StackShellTest, NstatShowsChangesSinceItsLastRun) {
+  host_.counters = {{"IcmpInMsgs", 2}, {"TcpExtOutOfWindowIcmps", 0}, {"TcpInSegs", 5}};
+  EXPECT_EQ(Run("nstat").output,
+            "#kernel\n"
+            "IcmpInMsgs                      2                  0.0\n"
+            "TcpInSegs                       5                  0.0\n");
+  host_.counters["TcpExtOutOfWindowIcmps"] = 1;
+  host_.counters["TcpInSegs"] = 7;
+  EXPECT_EQ(Run("nstat | grep TcpExtOutOfWindowIcmps > /dev/null").exit_status, 0);
+  EXPECT_EQ(Run("nstat | grep TcpExtOutOfWindowIcmps > /dev/null").exit_status, 1);
+  EXPECT_EQ(Run("nstat -a 'Tcp*'").output,
+            "#kernel\n"
+            "TcpExtOutOfWindowIcmps          1                  0.0\n"
+            "TcpInSegs                       7                  0.0\n");
+  host_.counters["IcmpInMsgs"] = 3;
+  EXPECT_EQ(Run("nstat -n").output, "");
+  EXPECT_EQ(Run("nstat -z Icmp*").output,
+            "#kernel\n"
+            "IcmpInMsgs                      0                  0.0\n");
+  EXPECT_EQ(Run("nstat -j").exit_status, 255);
 }
 
 TEST_F(StackShellTest, SsWithGrep) {

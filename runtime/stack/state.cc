@@ -69,9 +69,18 @@ void Stack::TcpReset(Sock* sk) {
   TcpDone(sk);
 }
 
+void Stack::DoneWithError(Sock* sk, int err) {
+  // tcp_done_with_error(): the error for the next call, nothing left to
+  // send; what was received can still be read.
+  sk->err = err;
+  sk->ClearSendQueues();
+  TcpDone(sk);
+}
+
 void Stack::SyncMss(Sock* sk) {
   // tcp_mtu_to_mss(): the path MTU less headers, at most the peer's MSS,
   // less the timestamp option when it is on every segment.
+  sk->pmtu_cookie = static_cast<uint32_t>(PathMtu(sk->tuple.remote.addr));
   int mss = std::min(MssFor(sk->tuple.remote.addr), int{sk->mss_clamp});
   mss = std::max(mss, sysctls_.tcp_min_snd_mss);
   const int header_options = sk->tstamp_ok ? 12 : 0;

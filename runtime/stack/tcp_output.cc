@@ -150,6 +150,10 @@ void Stack::SendSyn(Sock* sk, bool retransmission, uint32_t data_len) {
   out.flags = flag::kSyn;
   out.payload.assign(sk->send_buf.begin(), sk->send_buf.begin() + data_len);
   out.window = static_cast<uint16_t>(std::min<uint32_t>(sk->rcv_wnd, 65535));
+  // tcp_advertise_mss(): a path MTU learned since connect() lowers the
+  // MSS announced (measured: fastopen/client/syn-data-icmp-unreach-frag-needed.pkt).
+  const int route_mss = MssFor(sk->tuple.remote.addr);
+  if (route_mss < sk->advmss) sk->advmss = static_cast<uint16_t>(route_mss);
   SynOptions spec;
   spec.mss = sk->advmss;
   spec.sack = sysctls_.tcp_sack != 0;
