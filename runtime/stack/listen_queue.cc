@@ -98,6 +98,7 @@ void Stack::ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn) {
   req.sack_ok = opts.sack_permitted && sysctls_.tcp_sack != 0;
   req.wscale_ok = opts.wscale.has_value() && sysctls_.tcp_window_scaling != 0;
   req.snd_wscale = req.wscale_ok ? std::min<uint8_t>(*opts.wscale, 14) : 0;
+  req.ecn_ok = EcnCreateRequest(seg);
   req.mss = IsV4(seg.tuple.local.addr) ? 536 : 1220;
   if (opts.mss) {
     req.mss = (listener->user_mss != 0 && listener->user_mss < *opts.mss)
@@ -107,7 +108,7 @@ void Stack::ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn) {
   if (want_cookie && !req.tstamp_ok) {
     // Without timestamps a cookie has nowhere to keep SACK and window
     // scale (measured: the cookie SYN-ACK is `<mss 1460>` alone).
-    req.sack_ok = req.wscale_ok = false;
+    req.sack_ok = req.wscale_ok = req.ecn_ok = false;
     req.snd_wscale = 0;
   }
   if (req.tstamp_ok) {
@@ -149,7 +150,7 @@ void Stack::ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn) {
     counters_.Inc(Counter::kTcpExtSyncookiesSent);
     if (req.tstamp_ok) {
       cookie_tsval = CookieInitTimestamp(TcpTimestampMs(), req.wscale_ok,
-                                         req.snd_wscale, req.sack_ok, false);
+                                         req.snd_wscale, req.sack_ok, req.ecn_ok);
     }
   } else {
     req.snt_isn = tw_isn != 0 ? tw_isn : InitialSequence(secrets_, req.tuple, now_);
@@ -186,6 +187,9 @@ void Stack::SendSynAck(const Sock* listener, const RequestSock& req,
   out.seq = req.snt_isn;
   out.ack = req.rcv_nxt;
   out.flags = flag::kSyn | flag::kAck;
+  // tcp_ecn_make_synack(): ECE agrees to ECN (measured: `SE.`, not ECT).
+  if (req.ecn_ok) out.flags |= flag::kEce;
+  out.tos = IsV4(req.tuple.local.addr) ? listener->tos : listener->tclass;
   out.window = static_cast<uint16_t>(std::min<uint32_t>(req.rcv_wnd, 65535));
   SynOptions spec;
   spec.mss = static_cast<uint16_t>(
@@ -368,6 +372,10 @@ Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
   child->bbr = listener->bbr;
   child->zc.enabled = listener->zc.enabled;  // SOCK_ZEROCOPY
   child->ts.flags = listener->ts.flags;      // sk_tsflags
+  child->tos = listener->tos;
+  child->tclass = listener->tclass;
+  // tcp_ecn_openreq_child().
+  child->ecn_flags = req.ecn_ok ? ecn_flag::kOk : 0;
 
   child->iss = req.snt_isn;
   child->snd_una = child->snd_nxt = child->write_seq = req.snt_isn + 1;
@@ -497,6 +505,7 @@ void Stack::CheckCookie(Sock* listener, const Segment& seg) {
     }
     req.sack_ok = options->sack_ok;
     req.wscale_ok = options->wscale_ok;
+    req.ecn_ok = options->ecn_ok && sysctls_.tcp_ecn != 0;  // cookie_ecn_ok()
     req.snd_wscale = options->snd_wscale;
   }
   const uint32_t full_space = FullSpace(listener);

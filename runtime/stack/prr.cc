@@ -17,6 +17,7 @@ void Stack::InitCwndReduction(Sock* sk) {
   sk->prr_delivered = 0;
   sk->prr_out = 0;
   sk->ssthresh = sk->ca_ops->ssthresh(sk);
+  EcnQueueCwr(sk);
 }
 
 void Stack::CwndReduction(Sock* sk, uint32_t newly_acked_sacked) {

@@ -101,7 +101,7 @@ void Stack::TryToOpen(Sock* sk, int flag) {
                    [](const SentSegment& s) { return s.retransmitted; })) {
     sk->retrans_stamp.reset();
   }
-  (void)flag;
+  if (flag & af::kEce) EnterCwr(sk);
   if (sk->ca_state != CaState::kCwr) TryKeepOpen(sk);
 }
 
@@ -122,7 +122,10 @@ void Stack::UndoCwndReduction(Sock* sk, bool unmark_loss) {
   }
   if (sk->prior_ssthresh != 0) {
     sk->cwnd = sk->ca_ops->undo_cwnd(sk);
-    if (sk->prior_ssthresh > sk->ssthresh) sk->ssthresh = sk->prior_ssthresh;
+    if (sk->prior_ssthresh > sk->ssthresh) {
+      sk->ssthresh = sk->prior_ssthresh;
+      EcnWithdrawCwr(sk);
+    }
   }
   sk->undo_marker = 0;
 }

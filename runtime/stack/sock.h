@@ -61,6 +61,18 @@ inline bool SeqBetween(uint32_t x, uint32_t lo, uint32_t hi) {
   return hi - lo >= x - lo;
 }
 
+// The ECN field of the IP header (RFC 3168 §5, Linux's INET_ECN_*).
+namespace ip_ecn {
+inline constexpr uint8_t kNotEct = 0, kEct1 = 1, kEct0 = 2, kCe = 3, kMask = 3;
+}  // namespace ip_ecn
+
+// tp->ecn_flags as Linux keeps them for RFC 3168 ECN (tcp_ecn.cc): ECN
+// negotiated; a CWR to put on the next new data; the peer's CE not yet
+// answered by its CWR (so our segments carry ECE); ECT or CE seen on data.
+namespace ecn_flag {
+inline constexpr uint8_t kOk = 1, kQueueCwr = 2, kDemandCwr = 4, kSeen = 8;
+}  // namespace ecn_flag
+
 // The write timer holds at most one of these, as icsk_pending does.
 struct RetransmitTimer {
   Instant at;
@@ -217,6 +229,10 @@ struct Sock {
   // until its SYN-ACK is acknowledged: the timer resends that SYN-ACK.
   std::optional<RequestSock> fastopen_rsk;
   int rcvbuf = 0, sndbuf = 0;    // sk_rcvbuf, sk_sndbuf
+  // The IP header's TOS byte (inet->tos: IP_TOS's DSCP, and the ECN field
+  // that TCP sets for what it sends) and IPv6's traffic class (np->tclass,
+  // IPV6_TCLASS, the same ECN field).
+  uint8_t tos = 0, tclass = 0;
   bool rcvbuf_locked = false, sndbuf_locked = false;
 
   // Errors and shutdown.
@@ -262,6 +278,11 @@ struct Sock {
 
   // Negotiated options and MSS.
   bool tstamp_ok = false, sack_ok = false, wscale_ok = false;
+  uint8_t ecn_flags = 0;  // ecn_flag bits
+  // The ECN flags of our SYN's skb (ECE|CWR when it asked for ECN), which
+  // a retransmission may drop (tcp_ecn_clear_syn()) and a simultaneous
+  // open's SYN-ACK reuses.
+  uint16_t syn_ecn = 0;
   uint32_t ts_offset = 0, ts_recent = 0;
   std::optional<Instant> ts_recent_stamp;
   uint16_t mss_clamp = 536;  // the peer's MSS, bounded by TCP_MAXSEG

@@ -420,6 +420,7 @@ void Stack::SendFirstSyn(Sock* sk) {
   syn.first_sent = now_;
   sk->rtx_queue.push_back(syn);
   sk->retrans_stamp = now_;
+  EcnSendSyn(sk);
   if (!FastOpenSendSyn(sk)) SendSyn(sk, false);
   ArmRetransmitTimer(sk, sk->rto);
 }

@@ -45,6 +45,47 @@ int RetransmitsToSeconds(uint8_t retransmits) {
   return period;
 }
 
+// The ECN field is TCP's to set: IP_TOS and IPV6_TCLASS keep the socket's
+// (__ip_sock_set_tos(), do_ipv6_setsockopt() for SOCK_STREAM).
+uint8_t WithEcnOf(int val, uint8_t current) {
+  return static_cast<uint8_t>((val & ~ip_ecn::kMask) | (current & ip_ecn::kMask));
+}
+
+// do_ip_setsockopt(): an int, or a single byte (optlen 1 is allowed, as in
+// sack-route-refresh-ip-tos.pkt's IP_MTU_DISCOVER); IPv4 options on an
+// AF_INET6 socket set what its IPv4-mapped traffic uses.
+CallResult SetIpOption(Sock* sk, int name, const void* value, socklen_t len) {
+  int val = 0;
+  if (len >= static_cast<socklen_t>(sizeof(int))) {
+    if (value == nullptr) return CallResult::Error(EFAULT);
+    std::memcpy(&val, value, sizeof val);
+  } else if (len >= 1) {
+    if (value == nullptr) return CallResult::Error(EFAULT);
+    val = *static_cast<const unsigned char*>(value);
+  }
+  switch (name) {
+    case IP_TOS:
+      sk->tos = WithEcnOf(val, sk->tos);
+      break;
+    case IP_MTU_DISCOVER:
+      if (val < IP_PMTUDISC_DONT || val > IP_PMTUDISC_OMIT) return CallResult::Error(EINVAL);
+      break;  // path MTU discovery is not modelled
+    default:
+      break;  // accepted, not modelled
+  }
+  return CallResult::Ok(0);
+}
+
+// do_ipv6_setsockopt(): IPV6_TCLASS takes an int from -1 (the default, 0)
+// to 255.
+CallResult SetIpv6Option(Sock* sk, int name, int val) {
+  if (name == IPV6_TCLASS) {
+    if (val < -1 || val > 0xff) return CallResult::Error(EINVAL);
+    sk->tclass = WithEcnOf(val == -1 ? 0 : val, sk->tclass);
+  }
+  return CallResult::Ok(0);  // IPV6_V6ONLY ...: accepted, not modelled
+}
+
 CallResult PutInt(int value, void* out, socklen_t* len) {
   // Linux copies min(len, sizeof(int)) bytes and reports that length.
   if (len == nullptr || static_cast<int>(*len) < 0) return CallResult::Error(EINVAL);
@@ -97,6 +138,7 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
     }
     return CallResult::Ok(0);
   }
+  if (level == IPPROTO_IP) return SetIpOption(sk, name, value, len);
   if (len < static_cast<socklen_t>(sizeof(int)) || value == nullptr) {
     return CallResult::Error(EINVAL);
   }
@@ -244,9 +286,7 @@ CallResult Stack::Setsockopt(Instant now, int fd, int level, int name,
     RunLoopback();
     return CallResult::Ok(0);
   }
-  if (level == IPPROTO_IP || level == IPPROTO_IPV6) {
-    return CallResult::Ok(0);  // IP_TOS, IPV6_V6ONLY ...: accepted, not modelled
-  }
+  if (level == IPPROTO_IPV6) return SetIpv6Option(sk, name, val);
   return CallResult::Error(ENOPROTOOPT);
 }
 
@@ -357,6 +397,18 @@ CallResult Stack::Getsockopt(Instant now, int fd, int level, int name,
         return CallResult::Error(ENOPROTOOPT);
     }
   }
+  // The TOS and traffic class read back with the ECN field TCP set
+  // (measured: IP_TOS 0x13 reads 0x10, then 0x12 once data went ECT(0)).
+  if (level == IPPROTO_IP && name == IP_TOS) {
+    // do_ip_getsockopt(): a length below an int gets one byte.
+    if (static_cast<int>(*len) > 0 && *len < static_cast<socklen_t>(sizeof(int))) {
+      if (value != nullptr) std::memcpy(value, &sk->tos, 1);
+      *len = 1;
+      return CallResult::Ok(0);
+    }
+    return PutInt(sk->tos, value, len);
+  }
+  if (level == IPPROTO_IPV6 && name == IPV6_TCLASS) return PutInt(sk->tclass, value, len);
   return CallResult::Error(ENOPROTOOPT);
 }
 

@@ -198,6 +198,8 @@ bool Stack::Emit(const FourTuple& tuple, const OutSegment& segment,
       if (at + n < total) {
         piece.flags &= static_cast<uint16_t>(~(wire::tcp_flag::kPsh | wire::tcp_flag::kFin));
       }
+      // CWR only on the first segment (SKB_GSO_TCP_ECN, RFC 3168 §6.1.2).
+      if (at > 0) piece.flags &= static_cast<uint16_t>(~wire::tcp_flag::kCwr);
       if (!Emit(tuple, piece, static_cast<uint16_t>(ip_id + at / gso_size))) {
         return false;
       }
@@ -209,6 +211,7 @@ bool Stack::Emit(const FourTuple& tuple, const OutSegment& segment,
   packet.dst = tuple.remote.addr;
   packet.ttl = static_cast<uint8_t>(sysctls_.ip_default_ttl);
   packet.ip_id = ip_id;
+  packet.tos = segment.tos;
   // Linux sets DF on TCP over IPv4 (path MTU discovery is on by default).
   packet.dont_fragment = IsV4(tuple.local.addr);
   wire::TcpHeader th;

@@ -217,6 +217,7 @@ class Stack {
     uint16_t window = 0;
     std::vector<wire::TcpOption> options;
     std::vector<uint8_t> payload;
+    uint8_t tos = 0;  // the IP header's TOS or traffic class, ECN field included
   };
 
   // stack.cc: plumbing.
@@ -502,6 +503,23 @@ class Stack {
   void InitCwndReduction(Sock* sk);
   void CwndReduction(Sock* sk, uint32_t newly_acked_sacked);
   void EndCwndReduction(Sock* sk);
+
+  // tcp_ecn.cc: ECN (RFC 3168) where Linux's tcp_ecn.h hooks in.
+  uint8_t Dsfield(const Sock* sk) const;
+  void EcnSendSyn(Sock* sk);
+  void EcnClearSyn(Sock* sk);
+  void EcnSendSynAck(Sock* sk);
+  void EcnRcvSynAck(Sock* sk, const Segment& seg);
+  void EcnRcvSyn(Sock* sk, const Segment& seg);
+  bool EcnCreateRequest(const Segment& seg) const;
+  // Sets `out`'s ECE, CWR and TOS for a segment of `len` data bytes.
+  void EcnSend(Sock* sk, OutSegment* out, uint32_t len);
+  bool EcnRcvEcnEcho(const Sock* sk, const Segment& seg) const;
+  void EcnDataCheck(Sock* sk, const Segment& seg);
+  void EcnAcceptCwr(Sock* sk, const Segment& seg);
+  static void EcnQueueCwr(Sock* sk);
+  static void EcnWithdrawCwr(Sock* sk);
+  void EnterCwr(Sock* sk);
 
   // tcp_info.cc
   void FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const;

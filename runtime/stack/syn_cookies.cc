@@ -50,6 +50,7 @@ std::optional<CookieOptions> CookieTimestampDecode(uint32_t tsecr,
   CookieOptions out;
   const uint32_t options = tsecr & kTsMask;
   out.sack_ok = (options & kTsOptSack) != 0;
+  out.ecn_ok = (options & kTsOptEcn) != 0;
   if (out.sack_ok && sysctls.tcp_sack == 0) return std::nullopt;
   if ((options & kTsOptWscaleMask) == kTsOptWscaleMask) return out;
   out.wscale_ok = true;

@@ -42,6 +42,7 @@ struct CookieOptions {
   bool sack_ok = false;
   bool wscale_ok = false;
   uint8_t snd_wscale = 0;
+  bool ecn_ok = false;  // the SYN asked for ECN and was given it
 };
 std::optional<CookieOptions> CookieTimestampDecode(uint32_t tsecr,
                                                    const Sysctls& sysctls);

@@ -20,6 +20,7 @@ struct RequestSock {
   uint32_t snt_isn = 0, rcv_isn = 0, rcv_nxt = 0;
   uint16_t mss = 536;  // the peer's MSS
   bool tstamp_ok = false, sack_ok = false, wscale_ok = false;
+  bool ecn_ok = false;  // inet_rsk(req)->ecn_ok: the SYN asked for ECN and we agree
   uint8_t snd_wscale = 0, rcv_wscale = 0;
   uint32_t rcv_wnd = 0, window_clamp = 0;
   uint32_t ts_recent = 0, ts_off = 0;

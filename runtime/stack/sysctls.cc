@@ -45,7 +45,6 @@ const std::vector<Unmodelled>& UnmodelledTable() {
       {"net.ipv4.tcp_backlog_ack_defer", "1", 1, 0, 1},
       {"net.ipv4.tcp_base_mss", "1024", 1, INT_MIN, INT_MAX},
       {"net.ipv4.tcp_comp_sack_slack_ns", "100000", 1, 0, LLONG_MAX},
-      {"net.ipv4.tcp_ecn_fallback", "1", 1, 0, 1},
       {"net.ipv4.tcp_ecn_option", "2", 1, 0, 2},
       {"net.ipv4.tcp_fack", "0", 1, INT_MIN, INT_MAX},
       {"net.ipv4.tcp_fastopen_blackhole_timeout_sec", "0", 1, 0, INT_MAX},
@@ -125,6 +124,8 @@ const std::vector<Entry>& Table() {
        [](Sysctls& s) { return One(s.tcp_early_retrans); }, nullptr},
       {"net.ipv4.tcp_ecn", Kind::kU8, 0, 2,
        [](Sysctls& s) { return One(s.tcp_ecn); }, nullptr},
+      {"net.ipv4.tcp_ecn_fallback", Kind::kU8, 0, 1,
+       [](Sysctls& s) { return One(s.tcp_ecn_fallback); }, nullptr},
       // proc_dointvec_jiffies: seconds that must fit in jiffies (HZ=250).
       {"net.ipv4.tcp_fastopen", Kind::kInt, INT_MIN, INT_MAX,
        [](Sysctls& s) { return One(s.tcp_fastopen); }, nullptr},

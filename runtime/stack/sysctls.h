@@ -27,7 +27,8 @@ struct Sysctls {
   int tcp_sack = 1;                    // u8
   int tcp_dsack = 1;                   // u8
   int tcp_window_scaling = 1;          // u8
-  int tcp_ecn = 2;                     // 0..2 (ECN itself is not modelled yet)
+  int tcp_ecn = 2;                     // 0..2: 1 asks for ECN, 1 and 2 accept it
+  int tcp_ecn_fallback = 1;            // 0..1: a retransmitted SYN stops asking
   int tcp_retries1 = 3;                // u8
   int tcp_retries2 = 15;               // u8
   int tcp_orphan_retries = 0;          // u8; 0 means 8 while the peer answers

@@ -44,6 +44,8 @@ void Stack::FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const {
     info.tcpi_backoff = static_cast<uint8_t>(sk->backoff);
     if (sk->tstamp_ok) info.tcpi_options |= kTcpiOptTimestamps;
     if (sk->sack_ok) info.tcpi_options |= kTcpiOptSack;
+    if (sk->ecn_flags & ecn_flag::kOk) info.tcpi_options |= kTcpiOptEcn;
+    if (sk->ecn_flags & ecn_flag::kSeen) info.tcpi_options |= kTcpiOptEcnSeen;
     // TCPI_OPT_SYN_DATA: the SYN's data was acknowledged (either side).
     if (sk->tfo.syn_data_acked) info.tcpi_options |= kTcpiOptSynData;
     info.tcpi_fastopen_client_fail = static_cast<uint8_t>(sk->tfo.client_fail & 3);

@@ -7,7 +7,7 @@
 namespace synack::stack {
 
 inline constexpr uint8_t kTcpiOptTimestamps = 1, kTcpiOptSack = 2,
-                         kTcpiOptWscale = 4, kTcpiOptEcn = 8,
+                         kTcpiOptWscale = 4, kTcpiOptEcn = 8, kTcpiOptEcnSeen = 16,
                          kTcpiOptSynData = 32;
 
 struct TcpInfo {

@@ -87,6 +87,7 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
       sk->window_clamp = std::min<uint32_t>(sk->window_clamp, 65535);
     }
     sk->sack_ok = opts.sack_permitted && sysctls_.tcp_sack != 0;
+    EcnRcvSynAck(sk, seg);
     if (saw_tstamp) {
       sk->tstamp_ok = true;
       sk->ts_recent = opts.tsval;
@@ -171,6 +172,7 @@ bool Stack::RcvSynSent(Sock* sk, const Segment& seg) {
       sk->snd_wscale = sk->rcv_wscale = 0;
     }
     sk->sack_ok = opts.sack_permitted && sysctls_.tcp_sack != 0;
+    EcnRcvSyn(sk, seg);
     if (opts.mss) sk->mss_clamp = *opts.mss;
     SyncMss(sk);
     InitializeRcvMss(sk);
@@ -520,6 +522,7 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
   SackTagState sack_state;
   SackTag(sk, seg, prior_snd_una, &sack_state);
   flag |= sack_state.flag;
+  if (EcnRcvEcnEcho(sk, seg)) flag |= ack_flag::kEce;
   if (prior_packets == 0) {
     UpdatePacingRate(sk);  // tcp_cong_control() sees every ACK
     return AckResult::kOk;
@@ -762,6 +765,7 @@ void Stack::StoreTsRecent(Sock* sk, const Segment& seg) {
 void Stack::DataQueue(Sock* sk, const Segment& seg) {
   // Whatever reaches the reader wakes it (tcp_data_ready()).
   const uint32_t rcv_nxt_before = sk->rcv_nxt;
+  EcnAcceptCwr(sk, seg);
   DataQueueSegment(sk, seg);
   if (sk->rcv_nxt != rcv_nxt_before) ++sk->wakeups;
 }
@@ -876,6 +880,7 @@ void Stack::DataQueueSegment(Sock* sk, const Segment& seg) {
 
 void Stack::OfoQueue(Sock* sk, const Segment& seg) {
   // tcp_data_queue_ofo(): keep it, SACK it, and ACK at once.
+  EcnDataCheck(sk, seg);
   counters_.Inc(Counter::kTcpExtTCPOFOQueue);
   sk->ack.scheduled = true;
   const uint32_t seq = seg.seq + (seg.syn() ? 1 : 0);
@@ -1054,6 +1059,7 @@ void Stack::EventDataRecv(Sock* sk, const Segment& seg) {
     }
   }
   sk->ack.lrcvtime = now_;
+  EcnDataCheck(sk, seg);
   GrowWindow(sk, seg);
 }
 

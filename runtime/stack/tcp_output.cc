@@ -104,6 +104,7 @@ bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
   out.flags = flags | flag::kAck;
   out.window = static_cast<uint16_t>(SelectWindow(sk));
   out.options = SegmentOptions(sk, true);
+  EcnSend(sk, &out, len);
   if (len > 0) {
     const size_t offset = seq - sk->snd_una;
     out.payload.assign(sk->send_buf.begin() + static_cast<long>(offset),
@@ -147,7 +148,9 @@ bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
 void Stack::SendSyn(Sock* sk, bool retransmission, uint32_t data_len) {
   OutSegment out;
   out.seq = sk->iss;
-  out.flags = flag::kSyn;
+  if (retransmission) EcnClearSyn(sk);
+  out.flags = flag::kSyn | sk->syn_ecn;
+  out.tos = Dsfield(sk);
   out.payload.assign(sk->send_buf.begin(), sk->send_buf.begin() + data_len);
   out.window = static_cast<uint16_t>(std::min<uint32_t>(sk->rcv_wnd, 65535));
   // tcp_advertise_mss(): a path MTU learned since connect() lowers the
@@ -184,7 +187,9 @@ void Stack::SendSynAckFromSock(Sock* sk, bool retransmission) {
   OutSegment out;
   out.seq = sk->iss;
   out.ack = sk->rcv_nxt;
-  out.flags = flag::kSyn | flag::kAck;
+  EcnSendSynAck(sk);
+  out.flags = flag::kSyn | flag::kAck | sk->syn_ecn;
+  out.tos = Dsfield(sk);
   out.window = static_cast<uint16_t>(std::min<uint32_t>(sk->rcv_wnd, 65535));
   SynOptions spec;
   spec.mss = sk->advmss;
@@ -221,6 +226,7 @@ void Stack::SendActiveReset(Sock* sk) {
   out.flags = flag::kRst | flag::kAck;
   out.window = static_cast<uint16_t>(SelectWindow(sk));
   out.options = SegmentOptions(sk, false);
+  EcnSend(sk, &out, 0);  // through tcp_transmit_skb() like any segment
   counters_.Inc(Counter::kTcpOutSegs);
   Emit(sk->tuple, out, sk->ip_id++);
 }
@@ -240,6 +246,9 @@ void Stack::SendResetReply(const Segment& seg) {
     out.ack = seg.seq + seg.len + (seg.syn() ? 1 : 0) + (seg.fin() ? 1 : 0);
     out.flags = flag::kRst | flag::kAck;
   }
+  // The reply keeps the segment's DSCP but not its ECN field (measured:
+  // TOS / traffic class 0x47 in, 0x44 out; ip_send_unicast_reply()).
+  out.tos = static_cast<uint8_t>(seg.packet->tos & ~ip_ecn::kMask);
   counters_.Inc(Counter::kTcpOutSegs);
   Emit(seg.tuple, out, 0);
 }
@@ -506,6 +515,7 @@ void Stack::EnterLoss(Sock* sk) {
   SetCaState(sk, CaState::kLoss);
   sk->high_seq = sk->snd_nxt;
   sk->tlp_high_seq.reset();
+  EcnQueueCwr(sk);  // measured: new data after an RTO, even a SYN's, carries CWR
   TimeoutMarkLost(sk);
 }
 
