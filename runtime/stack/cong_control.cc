@@ -98,8 +98,13 @@ uint32_t Stack::CurrentSsthresh(const Sock* sk) const {
 void Stack::SlowStartAfterIdleCheck(Sock* sk) {
   // tcp_slow_start_after_idle_check() and tcp_cwnd_restart(): after more
   // than an RTO without sending, cwnd halves for each RTO idle, down to
-  // the initial window (RFC 2861 §3, RFC 5681 §4.1).
-  if (!SysctlInt("net.ipv4.tcp_slow_start_after_idle", 1) != 0 || sk->packets_out() != 0) return;
+  // the initial window (RFC 2861 §3, RFC 5681 §4.1). Not with the sysctl
+  // off, with data in flight, or for an algorithm that sets cwnd itself
+  // (ca_ops->cong_control: bbr).
+  if (SysctlInt("net.ipv4.tcp_slow_start_after_idle", 1) == 0 || sk->packets_out() != 0 ||
+      sk->bbr) {
+    return;
+  }
   const int64_t delta_j = Jiffies(now_) - Jiffies(sk->lsndtime);
   const int64_t rto_j = sk->rto / kJiffy;
   if (delta_j <= rto_j) return;
