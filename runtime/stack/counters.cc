@@ -57,6 +57,7 @@ const char* CounterName(Counter counter) {
     case Counter::kTcpExtTCPFastOpenCookieReqd: return "TcpExtTCPFastOpenCookieReqd";
     case Counter::kTcpExtTCPFastOpenBlackhole: return "TcpExtTCPFastOpenBlackhole";
     case Counter::kTcpExtTCPFastOpenPassiveAltKey: return "TcpExtTCPFastOpenPassiveAltKey";
+    case Counter::kTcpExtTCPMD5Unexpected: return "TcpExtTCPMD5Unexpected";
     case Counter::kTcpExtOutOfWindowIcmps: return "TcpExtOutOfWindowIcmps";
     case Counter::kIcmpInMsgs: return "IcmpInMsgs";
     case Counter::kIcmpInErrors: return "IcmpInErrors";

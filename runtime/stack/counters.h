@@ -63,6 +63,7 @@ enum class Counter {
   kTcpExtTCPFastOpenCookieReqd,
   kTcpExtTCPFastOpenBlackhole,
   kTcpExtTCPFastOpenPassiveAltKey,
+  kTcpExtTCPMD5Unexpected,  // tcp_inbound_md5_hash(): signed, and no key
   kTcpExtOutOfWindowIcmps,  // tcp_v4_err/tcp_v6_err: the quoted seq is not in flight
   // ICMP input (icmp_rcv(), icmpv6_rcv()), the error types the stack
   // handles: IcmpIn<Type> is /proc/net/snmp's sum of IcmpMsgInType<N>.

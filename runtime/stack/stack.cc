@@ -155,6 +155,7 @@ void Stack::Deliver(const wire::Packet& packet) {
   // Linux looks in the established hash (connections, TIME_WAIT and
   // requests) before the listeners; requests live in their listener here.
   if (Sock* sk = FindConnection(seg.tuple)) {
+    if (InboundHashDrop(seg)) return;
     SegmentArrives(sk, seg);
     return;
   }
@@ -163,11 +164,27 @@ void Stack::Deliver(const wire::Packet& packet) {
     return;
   }
   if (Sock* listener = FindListener(seg.tuple.local)) {
+    if (InboundHashDrop(seg)) return;
     ListenerSegment(listener, seg);
     return;
   }
   // No socket: RFC 9293 §3.10.7.1, answered by tcp_v4_send_reset().
   SendResetReply(seg);
+}
+
+bool Stack::InboundHashDrop(const Segment& seg) {
+  // tcp_inbound_hash() / tcp_inbound_md5_hash(), for a socket, request or
+  // listener (not TIME_WAIT, not a reset for no socket): the stack keeps no
+  // TCP_MD5SIG keys, so an MD5 signature is never expected and a segment
+  // carrying one is dropped unanswered (measured: a SYN, the final ACK
+  // and data, each counted in TcpExtTCPMD5Unexpected).
+  for (const wire::TcpOption& option : seg.th->options) {
+    if (option.kind == wire::tcp_opt::kMd5) {
+      counters_.Inc(Counter::kTcpExtTCPMD5Unexpected);
+      return true;
+    }
+  }
+  return false;
 }
 
 void Stack::RunLoopback() {

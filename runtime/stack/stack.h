@@ -224,6 +224,7 @@ class Stack {
   void AdvanceTo(Instant now);
   void RunLoopback();
   void Deliver(const wire::Packet& packet);
+  bool InboundHashDrop(const Segment& seg);
   // `gso_size`: the MSS a TSO packet's segments have (0: one segment).
   // Returns false when the device queue dropped it (local congestion).
   bool Emit(const FourTuple& tuple, const OutSegment& segment, uint16_t ip_id,

@@ -620,9 +620,21 @@ class ShellRun {
     return 0;
   }
 
+  // Files the stack can show: /proc/net/tcp and /proc/net/tcp6.
+  std::optional<std::string> VirtualFile(const std::string& path) {
+    if (path == "/proc/net/tcp" || path == "/proc/net/tcp6") {
+      return ProcNetTcp(shell_.host_.Sockets(), path.back() == '6');
+    }
+    return std::nullopt;
+  }
+
   int Cat(const SimpleCommand& command, std::string* out, std::string* err) {
     const std::vector<std::string>& w = command.words;
     for (size_t i = 1; i < w.size(); ++i) {
+      if (std::optional<std::string> text = VirtualFile(w[i])) {
+        *out += *text;
+        continue;
+      }
       const std::string name = ProcSysName(w[i]);
       if (name.empty()) {
         Skip(command.text);
@@ -726,12 +738,24 @@ class ShellRun {
         pattern = arg;
         continue;
       }
-      break;  // a file argument: not a pipe
+      break;  // the file arguments
     }
-    if (!pattern || i < w.size()) {
+    if (!pattern) {
       Skip(command.text);
       return 0;
     }
+    // Files: only those the stack can show; with more than one, each line
+    // is prefixed by its file's name.
+    std::vector<std::pair<std::string, std::string>> files;
+    for (; i < w.size(); ++i) {
+      std::optional<std::string> text = VirtualFile(w[i]);
+      if (!text) {
+        Skip(command.text);
+        return 0;
+      }
+      files.emplace_back(w[i], std::move(*text));
+    }
+    if (files.empty()) files.emplace_back("", input);
     std::optional<std::regex> re;
     if (!fixed) {
       try {
@@ -742,17 +766,22 @@ class ShellRun {
       }
     }
     int matches = 0;
-    std::istringstream lines(input);
-    std::string line;
-    while (std::getline(lines, line)) {
-      bool match = re ? std::regex_search(line, *re)
-                      : line.find(*pattern) != std::string::npos;
-      if (invert) match = !match;
-      if (!match) continue;
-      ++matches;
-      if (!quiet && !count) *out += line + "\n";
+    for (const auto& [name, text] : files) {
+      const std::string prefix = files.size() > 1 ? name + ":" : "";
+      int file_matches = 0;
+      std::istringstream lines(text);
+      std::string line;
+      while (std::getline(lines, line)) {
+        bool match = re ? std::regex_search(line, *re)
+                        : line.find(*pattern) != std::string::npos;
+        if (invert) match = !match;
+        if (!match) continue;
+        ++file_matches;
+        if (!quiet && !count) *out += prefix + line + "\n";
+      }
+      if (count && !quiet) *out += prefix + std::to_string(file_matches) + "\n";
+      matches += file_matches;
     }
-    if (count && !quiet) *out += std::to_string(matches) + "\n";
     return matches > 0 ? 0 : 1;
   }
 

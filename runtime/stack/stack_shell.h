@@ -1,7 +1,8 @@
 // StackShell: backtick commands on the stack backend. The lines that set
 // or read sysctls (sysctl, echo > /proc/sys/..., packetdrill's
 // set_sysctls.py and its restore script, shell scripts made of such lines
-// like the corpus's defaults.sh), `ss` and `nstat` with `grep`, `sleep`,
+// like the corpus's defaults.sh), `ss` and `nstat` with `grep`, `cat` and
+// `grep` of /proc/net/tcp and tcp6, `sleep`,
 // `ethtool -K` (segmentation offload), `ip tcp_metrics flush` and FIFO
 // qdiscs from `tc` act on the stack; any other command
 // has no meaning here and is skipped.
@@ -79,6 +80,10 @@ int NstatCommand(const std::vector<std::string>& args,
                  const std::map<std::string, int64_t>& counters,
                  std::map<std::string, int64_t>* history, std::string* out,
                  std::string* err);
+
+// The text of /proc/net/tcp (ipv6 false: AF_INET sockets) or
+// /proc/net/tcp6 (AF_INET6 sockets, IPv4-mapped ones included).
+std::string ProcNetTcp(const std::vector<SocketSummary>& sockets, bool ipv6);
 
 // `ss` as Linux's iproute2 prints it for the options scripts use
 // (-H -t -n -a -l, `state NAME`). Returns the exit status; the listing goes

@@ -311,6 +311,51 @@ TEST_F(StackShellTest, NstatShowsChangesSinceItsLastRun) {
   EXPECT_EQ(Run("nstat -j").exit_status, 255);
 }
 
+// /proc/net/tcp and tcp6 in tcp4_seq_show()'s layout (as measured:
+// `0200A8C0:1F90 00000000:0000 0A` for a listener on 192.168.0.2:8080),
+// with grep over several files prefixing each line with its file
+// (md5/md5-only-on-client-ack.pkt's `grep " 0A " /proc/net/tcp /proc/net/tcp6`).
+TEST_F(StackShellTest, ProcNetTcpWithCatAndGrep) {
+  SocketSummary listener;
+  listener.state = TcpState::kListen;
+  listener.local_addr = wire::IpAddress::Parse("192.168.0.2");
+  listener.local_port = 8080;
+  listener.recv_q = 1;
+  listener.send_q = 128;
+  SocketSummary established = listener;
+  established.state = TcpState::kEstablished;
+  established.remote_addr = wire::IpAddress::Parse("192.0.2.1");
+  established.remote_port = 48000;
+  established.recv_q = 10;
+  established.send_q = 0;
+  SocketSummary mapped = listener;
+  mapped.domain = AF_INET6;
+  host_.sockets = {listener, established, mapped};
+
+  const std::string header =
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when"
+      " retrnsmt   uid  timeout inode";
+  const std::string row0 =
+      "   0: 0200A8C0:1F90 00000000:0000 0A 00000000:00000001 00:00000000 00000000"
+      "     0        0 0 0 0000000000000000 0 0 0 0 0";
+  const std::string row1 =
+      "   1: 0200A8C0:1F90 010200C0:BB80 01 00000000:0000000A 00:00000000 00000000"
+      "     0        0 0 0 0000000000000000 0 0 0 0 0";
+  auto padded = [](const std::string& line) {
+    return line + std::string(149 - line.size(), ' ') + "\n";
+  };
+  EXPECT_EQ(Run("cat /proc/net/tcp").output, padded(header) + padded(row0) + padded(row1));
+  const std::string row6 =
+      "   0: 0000000000000000FFFF00000200A8C0:1F90 "
+      "00000000000000000000000000000000:0000 0A 00000000:00000001 00:00000000 00000000"
+      "     0        0 0 0 0000000000000000 0 0 0 0 0\n";
+  const ShellResult grep = Run("grep \" 0A \" /proc/net/tcp /proc/net/tcp6 | grep \":1F90\"");
+  EXPECT_EQ(grep.exit_status, 0);
+  EXPECT_EQ(grep.output, "/proc/net/tcp:" + padded(row0) + "/proc/net/tcp6:" + row6);
+  EXPECT_EQ(Run("grep -c \" 01 \" /proc/net/tcp").output, "1\n");
+  EXPECT_EQ(Run("grep \" 0A \" /proc/net/tcp /etc/hostname").skipped.size(), 1u);
+}
+
 TEST_F(StackShellTest, SsWithGrep) {
   SocketSummary listener;
   listener.state = TcpState::kListen;
