@@ -58,6 +58,9 @@ struct RunConfig {
   int block_server_fd = -1;
   // NSTAT_HISTORY for the run's commands; empty: the environment's.
   std::string nstat_history;
+  // Where the run makes its temporary files (a directory of the suite's
+  // that is removed however synack ends); empty: $TMPDIR, else /tmp.
+  std::string temp_dir;
   // --tick-phase: where in the kernel's timer tick the script's time 0
   // lies, as a fraction of the tick (Clock::ScriptStart); negative: where
   // the init command happens to end. Measured on packetdrill's corpus

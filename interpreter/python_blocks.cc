@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include "grammar/checker.h"
 #include "grammar/known_names.h"
@@ -157,10 +159,16 @@ std::string JsonString(const std::string& quoted) {
   return value;
 }
 
+// A new file in `dir`, else in $TMPDIR or /tmp; removed with the object.
 struct TempFile {
   std::string path;
-  explicit TempFile(const char* pattern) {
-    std::string templ = std::string("/tmp/") + pattern + "XXXXXX";
+  TempFile(const std::string& dir, const char* pattern) {
+    std::error_code error;
+    const std::string base =
+        !dir.empty() ? dir
+                     : std::filesystem::temp_directory_path(error).string();
+    if (error) return;
+    std::string templ = base + "/" + pattern + "XXXXXX";
     int fd = mkstemp(templ.data());
     if (fd >= 0) {
       close(fd);
@@ -271,7 +279,8 @@ std::optional<NamedValues> SnapshotTcpInfo(Syscalls& syscalls, int live_fd) {
 }
 
 CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
-                          const std::string& python, int server_fd) {
+                          const std::string& python, int server_fd,
+                          const std::string& temp_dir) {
   CodeVerdict verdict;
   if (blocks.empty()) return verdict;
   std::string json = "{\"constants\": ";
@@ -287,7 +296,7 @@ CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
   }
   json += "]}";
 
-  TempFile input("synack-blocks-"), output("synack-verdict-");
+  TempFile input(temp_dir, "synack-blocks-"), output(temp_dir, "synack-verdict-");
   verdict.loc = blocks[0].loc;
   if (input.path.empty() || output.path.empty()) {
     verdict.ok = false;

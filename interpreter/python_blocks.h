@@ -42,10 +42,13 @@ struct CodeVerdict {
 // (TCPI_OPT_*, TCP_CA_*, TCP_ESTABLISHED, ...). The first block that raises
 // fails the run: an AssertionError as "assertion failed: <line>", others
 // with their exception name. With `server_fd` (a BlockServer's client_fd)
-// a fork of that server runs them, and `python` only when it cannot.
+// a fork of that server runs them, and `python` only when it cannot. The
+// blocks and their verdict pass through two files in `temp_dir` (empty:
+// $TMPDIR, else /tmp), removed before it returns.
 CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
                           const std::string& python = "python3",
-                          int server_fd = -1);
+                          int server_fd = -1,
+                          const std::string& temp_dir = "");
 
 // The driver program, exposed for tests.
 const char* PythonDriver();

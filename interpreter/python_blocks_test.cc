@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 #include <linux/tcp.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
 #include "interpreter/testing/code_blocks.h"
 
@@ -141,6 +144,22 @@ TEST(RunCodeBlocksTest, MissingPython) {
   EXPECT_EQ(verdict.message,
             "cannot run %{ }% blocks: synack-no-such-python: No such file or "
             "directory");
+}
+
+// The blocks' two files are made in the directory given (the suite's,
+// which is removed however synack ends), not in /tmp, and are gone after.
+TEST(RunCodeBlocksTest, FilesGoInTheDirectoryGiven) {
+  char dir[] = "/tmp/synack-blocks-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  CodeVerdict verdict = RunCodeBlocks(
+      {Block(1, std::string(" import os; names = sorted(n[:-7] for n in "
+                            "os.listdir('") +
+                    dir + "')) ; assert names == ['synack-blocks', "
+                          "'synack-verdict'], names ")},
+      "python3", -1, dir);
+  EXPECT_TRUE(verdict.ok) << verdict.message;
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

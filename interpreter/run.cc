@@ -236,7 +236,8 @@ RunReport Runner::Run() {
   if (ok) ok = CheckUnmatched(nullptr, true);
   if (ok && !snapshots_.empty()) {
     CodeVerdict verdict =
-        RunCodeBlocks(snapshots_, "python3", config_.block_server_fd);
+        RunCodeBlocks(snapshots_, "python3", config_.block_server_fd,
+                      config_.temp_dir);
     if (!verdict.ok) Fail(verdict.loc, verdict.message, Kind::kOther);
   }
   AbandonStuckCalls();
