@@ -35,6 +35,7 @@
 #include "cli/script_file.h"
 #include "cli/sharding.h"
 #include "cli/suite.h"
+#include "cli/suite_cleanup.h"
 #include "cli/suite_flags.h"
 #include "cli/suite_plan.h"
 #include "cli/variants.h"
@@ -194,6 +195,15 @@ bool HasCodeBlocks(const grammar::Script& script) {
   return std::any_of(script.events.begin(), script.events.end(),
                      [](const grammar::Event& event) {
                        return std::holds_alternative<grammar::CodeEvent>(
+                           event.action);
+                     });
+}
+
+bool HasCommands(const grammar::Script& script) {
+  return script.init_command || script.cleanup_command ||
+         std::any_of(script.events.begin(), script.events.end(),
+                     [](const grammar::Event& event) {
+                       return std::holds_alternative<grammar::CommandEvent>(
                            event.action);
                      });
 }
@@ -493,6 +503,39 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
     int& differing_;
   } observer(jobs, progress, differing);
 
+  // The suite's temporary files go in one directory that a reaper process
+  // removes however synack ends (SuiteCleanup), made only when a run needs
+  // it: for its %{ }% blocks' files, and for nstat's history. nstat keeps
+  // the counters it last showed in one file per user (/tmp/.nstat.u0):
+  // runs side by side, each with its own namespace's counters, would take
+  // each other's for their own and print wrong differences
+  // (fastopen/server/icmp-before-accept.pkt's `nstat | grep`), so each
+  // run's commands get a file of their own, unless the user chose one.
+  // Before the block server: the reaper is forked while synack has one
+  // thread and nothing else started.
+  const bool own_nstat = !GetEnv("NSTAT_HISTORY");
+  auto needs_files = [own_nstat](const Job& job) {
+    const grammar::Script& script = job.loaded->script;
+    return HasCodeBlocks(script) ||
+           (own_nstat && job.kind == BackendKind::kKernel &&
+            HasCommands(script));
+  };
+  std::unique_ptr<SuiteCleanup> cleanup;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (suite_jobs[i].decided || !needs_files(jobs[i])) continue;
+    if (!cleanup) {
+      std::string error;
+      cleanup = SuiteCleanup::Start(&error);
+      // Without it, blocks' files go to $TMPDIR and runs share nstat's.
+      if (!cleanup) break;
+    }
+    jobs[i].config.temp_dir = cleanup->dir();
+    if (own_nstat) {
+      jobs[i].config.nstat_history =
+          cleanup->dir() + "/nstat." + std::to_string(i);
+    }
+  }
+
   // python3's start-up costs a tenth of a second of CPU (more through a
   // shim such as pyenv's): stack runs take milliseconds, and on the kernel
   // the CPU it takes makes the runs beside it late. %{ }% blocks go to one
@@ -511,27 +554,6 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
       if (!block_server) break;
     }
     job.config.block_server_fd = block_server->client_fd();
-  }
-
-  // nstat keeps the counters it last showed in one file per user
-  // (/tmp/.nstat.u0): runs side by side, each with its own namespace's
-  // counters, would take each other's for their own and print wrong
-  // differences (fastopen/server/icmp-before-accept.pkt's `nstat | grep`).
-  // Each run gets a file of its own, unless the user chose one, in a
-  // directory of the suite's (mkdtemp: no one else can have put a link in)
-  // removed at its end, whatever became of its runs.
-  std::string nstat_dir;
-  if (!GetEnv("NSTAT_HISTORY")) {
-    std::error_code error;
-    std::string dir =
-        (std::filesystem::temp_directory_path(error) / "synack-nstat-XXXXXX")
-            .string();
-    if (!error && mkdtemp(dir.data()) != nullptr) nstat_dir = dir;
-  }
-  if (!nstat_dir.empty()) {
-    for (size_t i = 0; i < jobs.size(); ++i) {
-      jobs[i].config.nstat_history = nstat_dir + "/" + std::to_string(i);
-    }
   }
 
   // SIGINT and SIGTERM are read through a signalfd so that the children are
@@ -559,10 +581,8 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
       observer, signal_fd);
   progress.Done();
   if (signal_fd >= 0) close(signal_fd);
-  if (!nstat_dir.empty()) {
-    std::error_code ignored;
-    std::filesystem::remove_all(nstat_dir, ignored);
-  }
+  block_server.reset();
+  cleanup.reset();
 
   std::vector<ReportEntry> entries;
   for (size_t i = 0; i < jobs.size(); ++i) {
