@@ -4,8 +4,10 @@
 #include "cli/run_process.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,9 +104,12 @@ std::string DescribeSignal(int sig) {
 
 // PID 1 of the run's namespace: starts the run, reaps whatever is
 // re-parented to it, and exits with the run's status. Its exit kills every
-// process left in the namespace.
+// process left in the namespace. It also exits when synack has (`parent_fd`,
+// synack's pidfd, readable): PR_SET_PDEATHSIG acts only from the prctl()
+// on, and a namespace's init cannot tell from getppid() that its parent
+// died before (it sees 0 there); the pidfd tells at any time.
 [[noreturn]] void RunInit(size_t job, const ChildMain& child_main,
-                          bool realtime) {
+                          bool realtime, int parent_fd) {
   const pid_t worker = ForkWithPid(HostPid());
   if (worker < 0) {
     WriteAll(2, std::string("synack: cannot start the run: ") +
@@ -113,18 +118,35 @@ std::string DescribeSignal(int sig) {
   }
   if (worker == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (parent_fd >= 0) close(parent_fd);
     RunWorker(job, child_main, realtime);
   }
+  // Children's ends through a signalfd, so one poll() waits for them and
+  // for synack. A SIGCHLD before the block is lost, but not the child:
+  // waitpid() looks before every wait.
+  sigset_t child_ended;
+  sigemptyset(&child_ended);
+  sigaddset(&child_ended, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &child_ended, nullptr);
+  const int signal_fd =
+      parent_fd >= 0 ? signalfd(-1, &child_ended, SFD_CLOEXEC) : -1;
   while (true) {
     int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
+    const pid_t pid = waitpid(-1, &status, signal_fd >= 0 ? WNOHANG : 0);
     if (pid < 0 && errno == EINTR) continue;
     if (pid < 0) _exit(kCrashStatus);
-    if (pid != worker) continue;
-    if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
-    WriteAll(2, "synack: the run died of " +
-                    DescribeSignal(WTERMSIG(status)) + "\n");
-    _exit(kCrashStatus);
+    if (pid == worker) {
+      if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+      WriteAll(2, "synack: the run died of " +
+                      DescribeSignal(WTERMSIG(status)) + "\n");
+      _exit(kCrashStatus);
+    }
+    if (pid > 0) continue;  // an orphan of the run
+    pollfd fds[2] = {{signal_fd, POLLIN, 0}, {parent_fd, POLLIN, 0}};
+    if (poll(fds, 2, -1) < 0) continue;
+    if (fds[1].revents != 0) _exit(kCrashStatus);  // synack is gone
+    signalfd_siginfo info;
+    if (read(signal_fd, &info, sizeof info) < 0) continue;
   }
 }
 
@@ -158,6 +180,7 @@ bool StartRunProcess(size_t job, bool realtime, double timeout_seconds,
   }
   std::fflush(nullptr);
   const pid_t parent = getpid();
+  const int parent_fd = static_cast<int>(syscall(SYS_pidfd_open, parent, 0));
   bool own_namespace = true;
   pid_t pid = static_cast<pid_t>(
       syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, 0));
@@ -168,6 +191,7 @@ bool StartRunProcess(size_t job, bool realtime, double timeout_seconds,
   }
   if (pid < 0) {
     *error = std::string("cannot start a run: ") + std::strerror(errno);
+    if (parent_fd >= 0) close(parent_fd);
     close(fds[0]);
     close(fds[1]);
     return false;
@@ -175,10 +199,12 @@ bool StartRunProcess(size_t job, bool realtime, double timeout_seconds,
   if (pid == 0) {
     if (!own_namespace) setpgid(0, 0);
     PrepareChild(fds[1], parent);
-    if (own_namespace) RunInit(job, child_main, realtime);
+    if (own_namespace) RunInit(job, child_main, realtime, parent_fd);
+    if (parent_fd >= 0) close(parent_fd);
     RunWorker(job, child_main, realtime);
   }
   if (!own_namespace) setpgid(pid, pid);
+  if (parent_fd >= 0) close(parent_fd);
   close(fds[1]);
   fcntl(fds[0], F_SETFL, O_NONBLOCK);
   child->job = job;
