@@ -19,8 +19,8 @@ StackConfig StackConfigFor(const interpreter::NetConfig& net, uint64_t seed) {
 StackBackend::StackBackend(const interpreter::NetConfig& net, uint64_t seed)
     : shared_(StackConfigFor(net, seed)),
       clock_(shared_),
-      syscalls_(shared_),
-      host_(shared_),
+      syscalls_(shared_, &files_),
+      host_(shared_, files_),
       shell_(host_) {}
 
 std::string StackBackend::Inject(std::span<const uint8_t> packet) {

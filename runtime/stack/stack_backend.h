@@ -65,7 +65,7 @@ class StackBackend final : public interpreter::Backend {
  private:
   class Host final : public ShellHost {
    public:
-    explicit Host(SharedStack& shared) : shared_(shared) {}
+    Host(SharedStack& shared, FileTable& files) : shared_(shared), files_(files) {}
     std::string SetSysctl(const std::string& name,
                           const std::string& value) override;
     std::string GetSysctl(const std::string& name, std::string* value) override;
@@ -75,12 +75,21 @@ class StackBackend final : public interpreter::Backend {
     void SetDeviceTso(bool on) override;
     void FlushTcpMetrics() override;
     void SetQdiscLimit(std::optional<int> limit) override;
+    void PutFile(const std::string& path, std::vector<uint8_t> data) override {
+      files_.Put(path, std::move(data));
+    }
+    bool RemoveFile(const std::string& path) override { return files_.Remove(path); }
+    std::optional<std::vector<uint8_t>> GetFile(const std::string& path) override {
+      return files_.Get(path);
+    }
 
    private:
     SharedStack& shared_;
+    FileTable& files_;
   };
 
   SharedStack shared_;
+  FileTable files_;
   VirtualClock clock_;
   StackSyscalls syscalls_;
   Host host_;

@@ -579,6 +579,12 @@ class ShellRun {
       if (std::optional<int> status = Ethtool(w, err)) return *status;
     }
     if (Basename(name) == "set_sysctls.py") return SetSysctls(w, err);
+    if (Basename(name) == "dd") {
+      if (std::optional<int> status = Dd(w, err)) return *status;
+    }
+    if (Basename(name) == "rm") {
+      if (std::optional<int> status = Rm(w, err)) return *status;
+    }
     const std::string restore =
         "/tmp/sysctl_restore_" + Lookup(env_, "PACKETDRILL_PID") + ".sh";
     if (name == restore) return Restore();
@@ -783,6 +789,72 @@ class ShellRun {
       matches += file_matches;
     }
     return matches > 0 ? 0 : 1;
+  }
+
+  // dd if=/dev/zero of=FILE [bs=N] [count=N] [conv=notrunc] [status=...]:
+  // bs x count zeros at the start of a file among the backend's files
+  // (512-byte blocks by default, as GNU dd), cut there unless notrunc.
+  // Other inputs, conversions and suffixes are not modelled.
+  std::optional<int> Dd(const std::vector<std::string>& w, std::string* err) {
+    std::string input, output;
+    uint64_t bs = 512, count = 0;
+    bool counted = false, notrunc = false;
+    for (size_t i = 1; i < w.size(); ++i) {
+      const size_t eq = w[i].find('=');
+      if (eq == std::string::npos) return std::nullopt;
+      const std::string key = w[i].substr(0, eq), value = w[i].substr(eq + 1);
+      if (key == "if") {
+        input = value;
+      } else if (key == "of") {
+        output = value;
+      } else if (key == "bs" || key == "count") {
+        char* end = nullptr;
+        const uint64_t n = std::strtoull(value.c_str(), &end, 10);
+        if (value.empty() || *end != '\0') return std::nullopt;
+        (key == "bs" ? bs : count) = n;
+        counted = counted || key == "count";
+      } else if (key == "conv" && value == "notrunc") {
+        notrunc = true;
+      } else if (key != "status") {
+        return std::nullopt;
+      }
+    }
+    if (input != "/dev/zero" || output.empty() || !counted) return std::nullopt;
+    // Room for what the stack's scripts send, not for a disk.
+    constexpr uint64_t kMaxFile = 64u << 20;
+    if (bs != 0 && count > kMaxFile / bs) {
+      *err += "dd: " + output + ": no more than 64 MiB on the stack backend\n";
+      return 1;
+    }
+    std::vector<uint8_t> data(bs * count, 0);
+    if (notrunc) {
+      // Zeros over the start; whatever lies beyond stays.
+      if (std::optional<std::vector<uint8_t>> old = shell_.host_.GetFile(Resolve(output));
+          old && old->size() > data.size()) {
+        std::fill(old->begin(), old->begin() + static_cast<long>(data.size()), 0);
+        data = std::move(*old);
+      }
+    }
+    shell_.host_.PutFile(Resolve(output), std::move(data));
+    return 0;
+  }
+
+  // rm [-f] FILE...: from the backend's files; -f quiets a missing one.
+  std::optional<int> Rm(const std::vector<std::string>& w, std::string* err) {
+    bool force = false;
+    int status = 0;
+    for (size_t i = 1; i < w.size(); ++i) {
+      if (w[i] == "-f") {
+        force = true;
+        continue;
+      }
+      if (!w[i].empty() && w[i][0] == '-') return std::nullopt;
+      if (!shell_.host_.RemoveFile(Resolve(w[i])) && !force) {
+        *err += "rm: cannot remove '" + w[i] + "': No such file or directory\n";
+        status = 1;
+      }
+    }
+    return status;
   }
 
   int Sleep(const std::vector<std::string>& w, std::string* err) {

@@ -2,7 +2,8 @@
 // or read sysctls (sysctl, echo > /proc/sys/..., packetdrill's
 // set_sysctls.py and its restore script, shell scripts made of such lines
 // like the corpus's defaults.sh), `ss` and `nstat` with `grep`, `cat` and
-// `grep` of /proc/net/tcp and tcp6, `sleep`,
+// `grep` of /proc/net/tcp and tcp6, `dd if=/dev/zero` and `rm` on the
+// backend's own files, `sleep`,
 // `ethtool -K` (segmentation offload), `ip tcp_metrics flush` and FIFO
 // qdiscs from `tc` act on the stack; any other command
 // has no meaning here and is skipped.
@@ -40,6 +41,11 @@ class ShellHost {
   virtual void FlushTcpMetrics() = 0;
   // `tc qdisc add dev tun0 root pfifo limit N` (nullopt: the default).
   virtual void SetQdiscLimit(std::optional<int> limit) = 0;
+  // `dd ... of=FILE` and `rm FILE`: the backend's files (FileTable), never
+  // the host's. RemoveFile says whether there was one.
+  virtual void PutFile(const std::string& path, std::vector<uint8_t> data) = 0;
+  virtual bool RemoveFile(const std::string& path) = 0;
+  virtual std::optional<std::vector<uint8_t>> GetFile(const std::string& path) = 0;
 };
 
 struct ShellResult {

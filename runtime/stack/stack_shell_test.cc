@@ -29,11 +29,21 @@ class FakeHost : public ShellHost {
   void SetDeviceTso(bool on) override { tso = on; }
   void FlushTcpMetrics() override { ++flushes; }
   void SetQdiscLimit(std::optional<int> limit) override { qdisc_limit = limit; }
+  void PutFile(const std::string& path, std::vector<uint8_t> data) override {
+    files[path] = std::move(data);
+  }
+  bool RemoveFile(const std::string& path) override { return files.erase(path) != 0; }
+  std::optional<std::vector<uint8_t>> GetFile(const std::string& path) override {
+    auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
 
   Sysctls sysctls;
   std::vector<std::string> writes;
   std::vector<SocketSummary> sockets;
   std::map<std::string, int64_t> counters;
+  std::map<std::string, std::vector<uint8_t>> files;
   Duration slept{0};
   bool tso = true;
   int flushes = 0;
@@ -354,6 +364,29 @@ TEST_F(StackShellTest, ProcNetTcpWithCatAndGrep) {
   EXPECT_EQ(grep.output, "/proc/net/tcp:" + padded(row0) + "/proc/net/tcp6:" + row6);
   EXPECT_EQ(Run("grep -c \" 01 \" /proc/net/tcp").output, "1\n");
   EXPECT_EQ(Run("grep \" 0A \" /proc/net/tcp /etc/hostname").skipped.size(), 1u);
+}
+
+// dd from /dev/zero and rm act on the backend's files, never the host's
+// (sendfile/sendfile-simple.pkt's init command); other dd forms are skipped.
+TEST_F(StackShellTest, DdAndRmOnTheBackendsFiles) {
+  EXPECT_EQ(Run("/bin/rm -f /tmp/testfile\n"
+                "/bin/dd bs=1 count=5 if=/dev/zero of=/tmp/testfile status=none")
+                .exit_status,
+            0);
+  ASSERT_EQ(host_.files.count("/tmp/testfile"), 1u);
+  EXPECT_EQ(host_.files["/tmp/testfile"], std::vector<uint8_t>(5, 0));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "sub" / "zeros"));
+  EXPECT_EQ(Run("dd if=/dev/zero of=zeros count=2").exit_status, 0);
+  EXPECT_EQ(host_.files[(dir_ / "sub" / "zeros").string()].size(), 1024u);
+  EXPECT_EQ(Run("rm /tmp/testfile").exit_status, 0);
+  EXPECT_EQ(host_.files.count("/tmp/testfile"), 0u);
+  EXPECT_EQ(Run("rm /tmp/testfile").exit_status, 1);
+  EXPECT_EQ(Run("rm -f /tmp/testfile").exit_status, 0);
+  host_.files["/tmp/ones"] = std::vector<uint8_t>(4, 1);
+  EXPECT_EQ(Run("dd if=/dev/zero of=/tmp/ones bs=2 count=1 conv=notrunc").exit_status, 0);
+  EXPECT_EQ(host_.files["/tmp/ones"], (std::vector<uint8_t>{0, 0, 1, 1}));
+  EXPECT_EQ(Run("dd if=/dev/urandom of=/tmp/x count=1").skipped.size(), 1u);
+  EXPECT_EQ(host_.files.count("/tmp/x"), 0u);
 }
 
 TEST_F(StackShellTest, SsWithGrep) {

@@ -85,6 +85,10 @@ Result StackSyscalls::ReadInto(int fd, const iovec* iov, size_t iovcnt,
   const bool unmapped = Unmapped(iov, iovcnt);
   std::vector<uint8_t> scratch;
   return shared_.Call([&](Stack& s, Instant now) -> std::optional<Result> {
+    if (auto file = open_files_.find(fd); file != open_files_.end()) {
+      if (flags != 0) return Result{-1, ENOTSOCK};  // recv() on a file
+      return ReadFile(file->second, iov, iovcnt);
+    }
     scratch.assign(total, 0);
     // With nowhere to copy to, Linux fails when it gets to the copy: peek
     // so that the data stays queued.
@@ -126,6 +130,8 @@ Result StackSyscalls::WriteFrom(int fd, const iovec* iov, size_t iovcnt,
     }
   }
   return shared_.Call([&](Stack& s, Instant now) -> std::optional<Result> {
+    // A file opened read-only (send() on it is not a socket call).
+    if (open_files_.count(fd) != 0) return Result{-1, flags != 0 ? ENOTSOCK : EBADF};
     if (unmapped) {
       const CallResult r = s.Write(now, fd, {}, flags);
       if (r.would_block) return std::nullopt;
@@ -223,7 +229,7 @@ Result StackSyscalls::Sendmsg(int fd, const msghdr* msg, int flags) {
 
 Result StackSyscalls::Close(int fd) {
   return Now([&](Stack& s, Instant now) {
-    if (epolls_.erase(fd) != 0) {
+    if (epolls_.erase(fd) != 0 || open_files_.erase(fd) != 0) {
       s.ReleaseFd(fd);
       return CallResult::Ok(0);
     }
@@ -374,7 +380,5 @@ Result StackSyscalls::Pipe(int*) { return {-1, ENOSYS}; }
 Result StackSyscalls::Splice(int, int64_t*, int, int64_t*, size_t, unsigned) {
   return {-1, ENOSYS};
 }
-Result StackSyscalls::Sendfile(int, int, int64_t*, size_t) { return {-1, ENOSYS}; }
-Result StackSyscalls::Open(const char*, int, int) { return {-1, ENOSYS}; }
 
 }  // namespace synack::stack

@@ -6,19 +6,23 @@
 #include <map>
 
 #include "interpreter/backend.h"
+#include "runtime/stack/files.h"
 #include "runtime/stack/shared_stack.h"
 
 namespace synack::stack {
 
-// Calls on a blocking socket wait as SharedStack's pending calls. Only TCP
-// sockets and epoll instances exist: pipes, files, splice and sendfile are
-// ENOSYS. A NULL buffer with a length is EFAULT once the call gets as far
-// as copying, as in Linux.
+// Calls on a blocking socket wait as SharedStack's pending calls. Besides
+// TCP sockets and epoll instances there are files of a FileTable, opened
+// read-only (file_syscalls.cc: open(), read(), sendfile()); pipes and
+// splice are ENOSYS. A NULL buffer with a length is EFAULT once the call
+// gets as far as copying, as in Linux.
 class StackSyscalls final : public interpreter::Syscalls {
  public:
   using Result = interpreter::SyscallResult;
 
-  explicit StackSyscalls(SharedStack& shared) : shared_(shared) {}
+  // `files`: what open() finds (none without it).
+  explicit StackSyscalls(SharedStack& shared, const FileTable* files = nullptr)
+      : shared_(shared), files_(files) {}
 
   Result Socket(int domain, int type, int protocol) override;
   Result Bind(int fd, const sockaddr* addr, socklen_t len) override;
@@ -83,8 +87,18 @@ class StackSyscalls final : public interpreter::Syscalls {
   int CollectEpollEvents(Stack& s, Instant now, Epoll& epoll, epoll_event* events,
                          int max);
 
+  // An open file: its contents when opened and the file position.
+  struct OpenFile {
+    std::vector<uint8_t> data;
+    int64_t pos = 0;
+  };
+  // read() on a file descriptor (a copy from the position).
+  Result ReadFile(OpenFile& file, const iovec* iov, size_t iovcnt);
+
   SharedStack& shared_;
+  const FileTable* files_;
   std::map<int, Epoll> epolls_;  // by epoll fd
+  std::map<int, OpenFile> open_files_;  // by fd; touched under the lock too
 };
 
 }  // namespace synack::stack
