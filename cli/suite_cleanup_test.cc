@@ -138,6 +138,9 @@ TEST_F(SuiteCleanupTest, ReaperHoldsNothingOfSynacks) {
   // Not synack's output: a pipeline reading it ends with synack.
   EXPECT_EQ(fs::read_symlink(fds + "1"), "/dev/null");
   EXPECT_EQ(fs::read_symlink(fds + "2"), "/dev/null");
+  EXPECT_EQ(fs::read_symlink("/proc/" + std::to_string(cleanup->reaper()) +
+                             "/cwd"),
+            "/");
   // A session of its own: neither synack's process group nor its terminal.
   EXPECT_EQ(getsid(cleanup->reaper()), cleanup->reaper());
 }
