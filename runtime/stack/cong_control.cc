@@ -10,12 +10,6 @@
 
 namespace synack::stack {
 
-namespace {
-
-int64_t Jiffies(Instant t) { return t.since_epoch / kJiffy; }
-
-}  // namespace
-
 int Stack::SysctlInt(const char* name, int fallback) const {
   // For the sysctls kept as text (Sysctls::unmodelled).
   std::string text;

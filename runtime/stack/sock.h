@@ -154,6 +154,10 @@ struct OutOfOrderSegment {
   }
 };
 
+// tcp_chrono: what a connection's sending time goes to, for tcpi_busy_time
+// and the limited times. A later kind takes precedence over an earlier.
+enum class Chrono : uint8_t { kUnspec, kBusy, kRwndLimited, kSndbufLimited };
+
 // The delayed-ACK engine's state (icsk_ack).
 struct AckState {
   bool scheduled = false;  // ICSK_ACK_SCHED: an ACK is owed
@@ -353,6 +357,12 @@ struct Sock {
   KeepaliveTimer keepalive_timer;
 
   uint16_t ip_id = 0;
+
+  // The chronograph (tp->chrono_*): the kind running since chrono_start,
+  // and the jiffies each kind ran before (busy, rwnd, sndbuf limited).
+  Chrono chrono_type = Chrono::kUnspec;
+  int64_t chrono_start = 0;
+  std::array<int64_t, 3> chrono_stat{};
 
   // Per-connection statistics for TCP_INFO.
   uint32_t segs_in = 0, segs_out = 0, data_segs_in = 0, data_segs_out = 0;

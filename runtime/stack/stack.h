@@ -328,6 +328,9 @@ class Stack {
   void XmitRetransmitQueue(Sock* sk);
   void SendDelayedAck(Sock* sk);
   void EventAckSent(Sock* sk);
+  void ChronoSet(Sock* sk, Chrono type);
+  void ChronoStart(Sock* sk, Chrono type);
+  void ChronoStop(Sock* sk, Chrono type);
   void ArmRetransmitTimer(Sock* sk, Duration when);
   void ClearWriteTimer(Sock* sk);
   // False when the device queue dropped the retransmission.

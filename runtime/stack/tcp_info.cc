@@ -4,6 +4,7 @@
 #include <netinet/tcp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstring>
 
@@ -90,6 +91,19 @@ void Stack::FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const {
     info.tcpi_snd_wnd = sk->snd_wnd;
     info.tcpi_rcv_wnd = sk->rcv_wnd;
     info.tcpi_total_rto = static_cast<uint16_t>(sk->total_rto);
+    // tcp_get_info_chrono_stats(): each kind's jiffies, the running one's
+    // up to now, in microseconds; busy time is all three together.
+    std::array<uint64_t, 3> stats{};
+    for (size_t i = 0; i < stats.size(); ++i) {
+      int64_t jiffies = sk->chrono_stat[i];
+      if (static_cast<size_t>(sk->chrono_type) == i + 1) {
+        jiffies += ChronoJiffies(now_) - sk->chrono_start;
+      }
+      stats[i] = static_cast<uint64_t>(jiffies) * static_cast<uint64_t>(Micros(kJiffy));
+    }
+    info.tcpi_busy_time = stats[0] + stats[1] + stats[2];
+    info.tcpi_rwnd_limited = stats[1];
+    info.tcpi_sndbuf_limited = stats[2];
   }
   const socklen_t n = std::min<socklen_t>(*len, sizeof info);
   if (out != nullptr) std::memcpy(out, &info, n);

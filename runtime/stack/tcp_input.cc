@@ -443,6 +443,7 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
     if (sk->nospace && StreamWriteable(sk)) {
       sk->nospace = false;
       ++sk->wakeups;
+      ChronoStop(sk, Chrono::kSndbufLimited);  // __tcp_check_space()
     }
     AckSndCheck(sk);
   }
@@ -587,6 +588,7 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
   if (sk->nospace && StreamWriteable(sk)) {
     sk->nospace = false;
     ++sk->wakeups;
+    ChronoStop(sk, Chrono::kSndbufLimited);  // __tcp_check_space()
   }
   if (std::holds_alternative<ZeroWindowProbeTimer>(sk->write_timer) &&
       sk->snd_wnd != 0) {
@@ -678,6 +680,8 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
     sk->rtx_queue.pop_front();
     *acked_new = true;
   }
+  // Everything sent is acknowledged: busy no more, unless data waits.
+  if (sk->rtx_queue.empty()) ChronoStop(sk, Chrono::kBusy);
   if (first_ackt && !retrans_acked) {
     *seq_rtt = now_ - *first_ackt;
     if (ca_rtt != nullptr) *ca_rtt = now_ - *last_ackt;

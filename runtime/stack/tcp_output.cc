@@ -302,6 +302,33 @@ void Stack::SendDelayedAck(Sock* sk) {
   ScheduleTimer(sk, TimerKind::kDelack);
 }
 
+// --- The chronograph -------------------------------------------------------------
+
+void Stack::ChronoSet(Sock* sk, Chrono type) {
+  // tcp_chrono_set(): the running kind's time is added up, in jiffies.
+  const int64_t now = ChronoJiffies(now_);
+  if (sk->chrono_type != Chrono::kUnspec) {
+    sk->chrono_stat[static_cast<size_t>(sk->chrono_type) - 1] += now - sk->chrono_start;
+  }
+  sk->chrono_start = now;
+  sk->chrono_type = type;
+}
+
+void Stack::ChronoStart(Sock* sk, Chrono type) {
+  // tcp_chrono_start(): a more interesting kind takes over.
+  if (type > sk->chrono_type) ChronoSet(sk, type);
+}
+
+void Stack::ChronoStop(Sock* sk, Chrono type) {
+  // tcp_chrono_stop(): with nothing left to send or acknowledge the clock
+  // stops; the kind that ends goes back to busy.
+  if (sk->rtx_queue.empty() && sk->write_queue.empty()) {
+    ChronoSet(sk, Chrono::kUnspec);
+  } else if (type == sk->chrono_type) {
+    ChronoSet(sk, Chrono::kBusy);
+  }
+}
+
 // --- Timers --------------------------------------------------------------------
 
 void Stack::ArmRetransmitTimer(Sock* sk, Duration when) {

@@ -157,6 +157,8 @@ size_t Stack::QueueData(Sock* sk, std::span<const uint8_t> data, int flags,
       if (!StreamMemoryFree(sk)) break;
       // tcp_skb_entail(): a new skb; TCP_NAGLE_PUSH has done its job.
       SlowStartAfterIdleCheck(sk);
+      // tcp_add_write_queue_tail(): the first unsent skb starts the busy time.
+      if (sk->write_queue.empty()) ChronoStart(sk, Chrono::kBusy);
       sk->write_queue.push_back(QueuedSkb{sk->write_seq, sk->write_seq});
       sk->wmem_queued += kSkbTruesize;
       sk->nagle_push = false;
@@ -440,7 +442,12 @@ bool Stack::WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one) {
     sent_pkts += pcount;
     if (push_one != 0) break;
   }
-  (void)is_rwnd_limited;
+  // The peer's window held data back (tcp_snd_wnd_test() or TSO deferral).
+  if (is_rwnd_limited) {
+    ChronoStart(sk, Chrono::kRwndLimited);
+  } else {
+    ChronoStop(sk, Chrono::kRwndLimited);
+  }
   is_cwnd_limited = is_cwnd_limited || InFlight(sk) >= sk->cwnd;
   if (sent_pkts > 0 || is_cwnd_limited) {
     // tcp_cwnd_validate(): remember how much of the window is used, which
@@ -451,6 +458,12 @@ bool Stack::WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one) {
       sk->is_cwnd_limited = is_cwnd_limited;
       sk->max_packets_out = packets;
       sk->cwnd_usage_seq = sk->snd_nxt;
+    }
+    // Not cwnd-limited, nothing left to send and a writer out of room: the
+    // send buffer is the limit.
+    if (!IsCwndLimited(sk) && sk->write_queue.empty() && sk->nospace &&
+        (sk->state == TcpState::kEstablished || sk->state == TcpState::kCloseWait)) {
+      ChronoStart(sk, Chrono::kSndbufLimited);
     }
   }
   if (sent_pkts > 0) {
@@ -470,6 +483,7 @@ void Stack::SendFin(Sock* sk) {
   } else {
     QueuedSkb fin{sk->write_seq, sk->write_seq};
     fin.fin = true;
+    ChronoStart(sk, Chrono::kBusy);  // tcp_queue_skb()
     sk->write_queue.push_back(fin);
     sk->wmem_queued += kSkbTruesize;
   }
