@@ -247,6 +247,11 @@ struct Sock {
   int err_soft = 0;   // sk_err_soft
   uint8_t shutdown = 0;
   bool done = false;  // SOCK_DONE: the peer's FIN was received
+  // Urgent data (urgent.cc): the urgent byte's sequence number until it is
+  // read past (tp->urg_seq while tp->urg_data is set), and the byte once
+  // it has arrived (TCP_URG_VALID).
+  std::optional<uint32_t> urg_seq;
+  std::optional<uint8_t> urg_byte;
 
   // Listening.
   int max_ack_backlog = 0;

@@ -165,6 +165,11 @@ class Stack {
   CallResult Write(Instant now, int fd, std::span<const uint8_t> data,
                    int flags = 0, const sockaddr* addr = nullptr,
                    socklen_t addrlen = 0, std::span<const size_t> iov_lengths = {});
+  // splice() from a socket (tcp_splice_read()): up to `max` bytes into
+  // *out, stopping at urgent data; 0 at the urgent byte of a blocking
+  // socket, which splice cannot pass.
+  CallResult SpliceRead(Instant now, int fd, size_t max, bool nonblocking,
+                        std::vector<uint8_t>* out);
   // recvmsg(MSG_ERRQUEUE): the oldest error-queue entry into `msg`, as
   // ip_recv_error() returns it; EAGAIN when there is none.
   CallResult RecvError(Instant now, int fd, msghdr* msg);
@@ -302,6 +307,10 @@ class Stack {
   void SendChallengeAck(Sock* sk);
   void SendDupAck(Sock* sk, const Segment& seg);
   void CleanupRbuf(Sock* sk, size_t copied);
+  // urgent.cc
+  void CheckUrg(Sock* sk, const Segment& seg);
+  void Urg(Sock* sk, const Segment& seg);
+  size_t UrgentLimit(Sock* sk, size_t n);
 
   // tcp_output.cc: building and sending segments.
   uint32_t SelectWindow(Sock* sk);

@@ -89,6 +89,10 @@ Result StackSyscalls::ReadInto(int fd, const iovec* iov, size_t iovcnt,
       if (flags != 0) return Result{-1, ENOTSOCK};  // recv() on a file
       return ReadFile(file->second, iov, iovcnt);
     }
+    if (auto end = pipes_.find(fd); end != pipes_.end()) {
+      if (flags != 0) return Result{-1, ENOTSOCK};
+      return PipeRead(end->second, iov, iovcnt);
+    }
     scratch.assign(total, 0);
     // With nowhere to copy to, Linux fails when it gets to the copy: peek
     // so that the data stays queued.
@@ -132,6 +136,10 @@ Result StackSyscalls::WriteFrom(int fd, const iovec* iov, size_t iovcnt,
   return shared_.Call([&](Stack& s, Instant now) -> std::optional<Result> {
     // A file opened read-only (send() on it is not a socket call).
     if (open_files_.count(fd) != 0) return Result{-1, flags != 0 ? ENOTSOCK : EBADF};
+    if (auto end = pipes_.find(fd); end != pipes_.end()) {
+      if (flags != 0) return Result{-1, ENOTSOCK};
+      return PipeWrite(end->second, iov, iovcnt);
+    }
     if (unmapped) {
       const CallResult r = s.Write(now, fd, {}, flags);
       if (r.would_block) return std::nullopt;
@@ -229,6 +237,12 @@ Result StackSyscalls::Sendmsg(int fd, const msghdr* msg, int flags) {
 
 Result StackSyscalls::Close(int fd) {
   return Now([&](Stack& s, Instant now) {
+    if (auto end = pipes_.find(fd); end != pipes_.end()) {
+      (end->second.write ? end->second.pipe->writer : end->second.pipe->reader) = false;
+      pipes_.erase(end);
+      s.ReleaseFd(fd);
+      return CallResult::Ok(0);
+    }
     if (epolls_.erase(fd) != 0 || open_files_.erase(fd) != 0) {
       s.ReleaseFd(fd);
       return CallResult::Ok(0);
@@ -375,10 +389,6 @@ Result StackSyscalls::EpollWait(int epfd, epoll_event* events, int max, int time
         return std::nullopt;
       },
       timeout);
-}
-Result StackSyscalls::Pipe(int*) { return {-1, ENOSYS}; }
-Result StackSyscalls::Splice(int, int64_t*, int, int64_t*, size_t, unsigned) {
-  return {-1, ENOSYS};
 }
 
 }  // namespace synack::stack

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
+#include <optional>
 
 #include "interpreter/backend.h"
 #include "runtime/stack/files.h"
@@ -13,8 +16,8 @@ namespace synack::stack {
 
 // Calls on a blocking socket wait as SharedStack's pending calls. Besides
 // TCP sockets and epoll instances there are files of a FileTable, opened
-// read-only (file_syscalls.cc: open(), read(), sendfile()); pipes and
-// splice are ENOSYS. A NULL buffer with a length is EFAULT once the call
+// read-only, and pipes (file_syscalls.cc: open(), pipe(), read() and
+// write() on them, sendfile() and splice()). A NULL buffer with a length is EFAULT once the call
 // gets as far as copying, as in Linux.
 class StackSyscalls final : public interpreter::Syscalls {
  public:
@@ -94,11 +97,25 @@ class StackSyscalls final : public interpreter::Syscalls {
   };
   // read() on a file descriptor (a copy from the position).
   Result ReadFile(OpenFile& file, const iovec* iov, size_t iovcnt);
+  // A pipe: its buffer and which ends are open; each end's descriptor.
+  struct PipeBuffer {
+    std::deque<uint8_t> data;
+    bool reader = true, writer = true;
+  };
+  struct PipeEnd {
+    std::shared_ptr<PipeBuffer> pipe;
+    bool write = false;
+  };
+  // read() and write() on a pipe's descriptor, as one attempt (nullopt:
+  // it would block).
+  std::optional<Result> PipeRead(PipeEnd& end, const iovec* iov, size_t iovcnt);
+  std::optional<Result> PipeWrite(PipeEnd& end, const iovec* iov, size_t iovcnt);
 
   SharedStack& shared_;
   const FileTable* files_;
   std::map<int, Epoll> epolls_;  // by epoll fd
   std::map<int, OpenFile> open_files_;  // by fd; touched under the lock too
+  std::map<int, PipeEnd> pipes_;        // by fd, likewise
 };
 
 }  // namespace synack::stack

@@ -404,6 +404,9 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
       break;
   }
 
+  // Step 6: the URG bit (tcp_urg()), in every state that takes text.
+  if (sk->state != TcpState::kClose) Urg(sk, seg);
+
   // Step 7: the segment text.
   switch (sk->state) {
     case TcpState::kCloseWait:
