@@ -107,7 +107,7 @@ synack's own options:
                      backend's with --backend=both)
   --timeout=SECONDS  kill a script that runs longer (default 300)
   --tick-phase=F     on the kernel, start each script F (0 to below 1) of
-                     a timer tick after a tick (default 0.4), so that its
+                     a timer tick after a tick (default 0.25), so that its
                      jiffy-based timers fire at the same script times run
                      after run; off: start where the init command ends, at
                      any phase, as packetdrill does

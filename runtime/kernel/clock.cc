@@ -23,14 +23,17 @@ interpreter::Instant RealClock::Now() {
 }
 
 void RealClock::WaitUntil(interpreter::Instant deadline) {
-  auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(deadline.since_epoch);
-  if (deadline.since_epoch.count() < 0) return;
-  timespec ts;
-  ts.tv_sec = seconds.count();
-  ts.tv_nsec = (deadline.since_epoch - seconds).count();
-  // clock_nanosleep returns the error number rather than setting errno.
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  const int64_t end = deadline.since_epoch.count();
+  const int64_t wake = end - kSpinMarginNanos;
+  if (wake > MonotonicNanos()) {
+    timespec ts;
+    ts.tv_sec = wake / 1000000000;
+    ts.tv_nsec = wake % 1000000000;
+    // clock_nanosleep returns the error number rather than setting errno.
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+    }
+  }
+  while (MonotonicNanos() < end) {
   }
 }
 

@@ -18,8 +18,13 @@ class RealClock final : public interpreter::Clock {
  public:
   interpreter::Instant Now() override;
   // Sleeps to an absolute deadline, so wake-up lateness does not add up
-  // from one wait to the next.
+  // from one wait to the next: to kSpinMargin before it, then spins the
+  // rest (as packetdrill's wait_for_event() does), since a wake-up comes
+  // late by the scheduler's latency.
   void WaitUntil(interpreter::Instant deadline) override;
+  // Measured here (a 2-core VM, SCHED_FIFO as a script runs): a sleep's
+  // wake-up came 56 us late at the median, 105 us at the 99th percentile.
+  static constexpr int64_t kSpinMarginNanos = 120000;
   // CLOCK_REALTIME minus CLOCK_MONOTONIC, read when asked.
   interpreter::Duration RealtimeOffset() override;
   // `tick_phase` into the first tick after `earliest`, or after now when
