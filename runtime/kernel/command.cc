@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -104,12 +105,21 @@ std::string CommandRunner::StartGuard() {
   return "";
 }
 
+std::string RestoreFileOf(const std::map<std::string, std::string>& env) {
+  auto pid = env.find("PACKETDRILL_PID");
+  if (pid == env.end() || pid->second.empty()) return "";
+  return "/tmp/sysctl_restore_" + pid->second + ".sh";
+}
+
 CommandRunner::~CommandRunner() {
-  if (guard_ < 0) return;
-  guard_pipe_.reset();
-  int status;
-  while (waitpid(guard_, &status, 0) < 0 && errno == EINTR) {
+  if (guard_ >= 0) {
+    guard_pipe_.reset();
+    int status;
+    while (waitpid(guard_, &status, 0) < 0 && errno == EINTR) {
+    }
   }
+  // Packetdrill leaves one per run in /tmp; a suite of the corpus, hundreds.
+  for (const std::string& path : restore_files_) unlink(path.c_str());
 }
 
 CommandResult CommandRunner::Run(const std::string& command,
@@ -123,6 +133,24 @@ CommandResult CommandRunner::Run(const std::string& command,
     std::string error = StartGuard();
     if (!error.empty()) return failed(error);
   }
+  const std::string restore_file = RestoreFileOf(env);
+  const bool restore_file_existed =
+      restore_file.empty() || access(restore_file.c_str(), F_OK) == 0;
+  CommandResult result = RunLocked(command, env, timeout);
+  if (!restore_file_existed && access(restore_file.c_str(), F_OK) == 0 &&
+      std::find(restore_files_.begin(), restore_files_.end(), restore_file) ==
+          restore_files_.end()) {
+    restore_files_.push_back(restore_file);
+  }
+  return result;
+}
+
+CommandResult CommandRunner::RunLocked(const std::string& command,
+                                       const std::map<std::string, std::string>& env,
+                                       std::optional<Duration> timeout) {
+  auto failed = [](const std::string& why) {
+    return CommandResult{127, "synack: cannot run command: " + why + "\n"};
+  };
 
   // Everything the child needs is built before fork.
   std::vector<std::string> environment;

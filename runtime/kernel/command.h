@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "interpreter/backend.h"
 #include "interpreter/clock.h"
@@ -32,8 +33,9 @@ class CommandRunner {
   CommandRunner() = default;
   CommandRunner(const CommandRunner&) = delete;
   CommandRunner& operator=(const CommandRunner&) = delete;
-  // Kills every command still running (backgrounded ones included) and
-  // reaps the guard.
+  // Kills every command still running (backgrounded ones included),
+  // reaps the guard, and removes the sysctl restore files its commands
+  // made (RestoreFileOf).
   ~CommandRunner();
 
   // Runs `command` and waits for the shell to exit; output written by
@@ -48,11 +50,25 @@ class CommandRunner {
 
  private:
   std::string StartGuard();
+  // Run's body, with mutex_ held and the guard started.
+  interpreter::CommandResult RunLocked(
+      const std::string& command,
+      const std::map<std::string, std::string>& env,
+      std::optional<interpreter::Duration> timeout);
 
   std::mutex mutex_;
   pid_t guard_ = -1;
+  // Restore files that did not exist before a command of ours made them.
+  std::vector<std::string> restore_files_;
   UniqueFd guard_pipe_;  // write end; closing it ends the group
 };
+
+// packetdrill's set_sysctls.py (which the corpus's defaults.sh runs) saves
+// the sysctls it changes as a shell script named after PACKETDRILL_PID, for
+// the script to run at its end: /tmp/sysctl_restore_PID.sh. The sysctls it
+// restores are the run's own namespace's, gone with it, so the file is of
+// no use after the run. Empty without PACKETDRILL_PID in `env`.
+std::string RestoreFileOf(const std::map<std::string, std::string>& env);
 
 // waitpid's status as a shell reports it: the exit code, or 128 + signal.
 int DecodeWaitStatus(int status);

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <map>
+#include <string>
 
 namespace synack::kernel {
 namespace {
@@ -82,6 +85,27 @@ TEST(CommandRunnerTest, BackgroundProcessDoesNotHoldTheCommandUp) {
   EXPECT_EQ(0, result.exit_status);
   EXPECT_EQ("done\n", result.output);
   EXPECT_LT(took, milliseconds(2000));
+}
+
+// set_sysctls.py's restore file, named after PACKETDRILL_PID, goes with the
+// runner that made it; one that was there before stays.
+TEST(CommandRunnerTest, RemovesTheRestoreFilesItsCommandsMade) {
+  const std::map<std::string, std::string> made = {{"PACKETDRILL_PID", "synack-test-made"}};
+  const std::map<std::string, std::string> kept = {{"PACKETDRILL_PID", "synack-test-kept"}};
+  const std::string made_path = RestoreFileOf(made);
+  const std::string kept_path = RestoreFileOf(kept);
+  EXPECT_EQ("/tmp/sysctl_restore_synack-test-made.sh", made_path);
+  EXPECT_EQ("", RestoreFileOf({}));
+  {
+    CommandRunner runner;
+    ASSERT_EQ(0, runner.Run("touch " + kept_path, {}).exit_status);
+    ASSERT_EQ(0, runner.Run("touch /tmp/sysctl_restore_$PACKETDRILL_PID.sh", made).exit_status);
+    ASSERT_EQ(0, runner.Run("touch /tmp/sysctl_restore_$PACKETDRILL_PID.sh", kept).exit_status);
+    EXPECT_EQ(0, access(made_path.c_str(), F_OK));
+  }
+  EXPECT_NE(0, access(made_path.c_str(), F_OK));
+  EXPECT_EQ(0, access(kept_path.c_str(), F_OK));
+  unlink(kept_path.c_str());
 }
 
 TEST(CommandRunnerTest, RunsManyCommandsInARow) {
