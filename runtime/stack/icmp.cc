@@ -3,8 +3,9 @@
 // tcp_v6_err() (RFC 1122 §4.2.3.9, RFC 5927 §4.1's sequence check), path
 // MTU discovery (RFC 1191, RFC 8201) through tcp_v4_mtu_reduced() /
 // tcp_v6_mtu_reduced() and tcp_simple_retransmit(), and the route's PMTU
-// cache those update. Informational ICMP (echo) is not modelled: the stack
-// neither counts nor answers it.
+// cache those update; RFC 6069's revert of the RTO backoff
+// (tcp_ld_RTO_revert()). Informational ICMP (echo) is not modelled: the
+// stack neither counts nor answers it.
 #include <algorithm>
 #include <cerrno>
 
@@ -242,6 +243,10 @@ void Stack::TcpErr(const wire::Packet& packet, const wire::IpAddress& quoted_src
           return;
         }
         err = UnreachErrno(code);
+        // RFC 6069: a net or host unreachable may undo a backoff.
+        if (!sk->fastopen_rsk && (code == kIcmpNetUnreach || code == kIcmpHostUnreach)) {
+          LdRtoRevert(sk, seq);
+        }
         break;
       case kIcmpTimeExceeded:
         err = EHOSTUNREACH;
@@ -271,12 +276,39 @@ void Stack::TcpErr(const wire::Packet& packet, const wire::IpAddress& quoted_src
       DoneWithError(sk, err);
       return;
     default:
+      // tcp_v6_err(): RFC 6069 for "no route to destination" only.
+      if (ipv6 && !sk->fastopen_rsk && type == kIcmpv6DestUnreach && code == 0) {
+        LdRtoRevert(sk, seq);
+      }
       break;
   }
   // RFC 1122 §4.2.3.9: on a synchronized connection an ICMP error is soft:
   // it is what the connection reports if it then times out (and what
   // SO_ERROR returns). With IP_RECVERR it would be a hard error.
   sk->err_soft = err;
+}
+
+void Stack::LdRtoRevert(Sock* sk, uint32_t seq) {
+  // tcp_ld_RTO_revert(): an error about the oldest unacknowledged segment
+  // while the RTO is backed off (RFC 6069 §4: the path may be down rather
+  // than congested) undoes one backoff; the timer then runs from that
+  // segment's last transmission and fires at once if that time is past.
+  if (seq != sk->snd_una || sk->retransmits == 0 || sk->backoff == 0) return;
+  if (sk->rtx_queue.empty()) return;
+  --sk->backoff;
+  const Duration rto_max = std::chrono::milliseconds(sysctls_.tcp_rto_max_ms);
+  Duration rto = kTimeoutInit;
+  if (sk->srtt_us != 0) {
+    rto = RoundUpToJiffy(std::chrono::microseconds((sk->srtt_us >> 3) + sk->rttvar_us));
+  }
+  // inet_csk_rto_backoff(): the RTO shifted by what is left of the backoff.
+  sk->rto = std::min<Duration>(rto * (int64_t{1} << std::min(sk->backoff, 30)), rto_max);
+  const Duration elapsed = RoundUpToJiffy(now_ - sk->rtx_queue.front().last_sent);
+  if (sk->rto > elapsed) {
+    ArmRetransmitTimer(sk, sk->rto - elapsed);
+  } else {
+    RetransmitTimerFired(sk);
+  }
 }
 
 void Stack::ReqErr(Sock* listener, RequestSock* req, uint32_t seq, bool abort) {

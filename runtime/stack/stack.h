@@ -440,6 +440,7 @@ class Stack {
   void TcpErr(const wire::Packet& packet, const wire::IpAddress& quoted_src,
               const wire::IpAddress& quoted_dst, const uint8_t* th, uint32_t info);
   void ReqErr(Sock* listener, RequestSock* req, uint32_t seq, bool abort);
+  void LdRtoRevert(Sock* sk, uint32_t seq);
   void UpdatePmtu(const wire::IpAddress& remote, uint32_t mtu);
   void MtuReduced(Sock* sk, uint32_t mtu);
   void SimpleRetransmit(Sock* sk, uint32_t prior_mss);
