@@ -14,6 +14,8 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/kernel/realtime.h"
+
 extern char** environ;
 
 namespace synack::kernel {
@@ -172,10 +174,12 @@ CommandResult CommandRunner::RunLocked(const std::string& command,
   if (!devnull.valid()) return failed(Errno("open /dev/null"));
   pid_t parent = getpid();
   pid_t guard = guard_;
+  const int priority = CommandRealtimePriority();
 
   pid_t pid = fork();
   if (pid < 0) return failed(Errno("fork"));
   if (pid == 0) {
+    EnterCommandPriority(priority);
     if (setpgid(0, guard) != 0) _exit(127);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);  // synack died before prctl

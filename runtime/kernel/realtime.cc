@@ -5,6 +5,8 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <algorithm>
+
 namespace synack::kernel {
 
 namespace {
@@ -41,6 +43,21 @@ void EnterDeferredRealtime() {
   param.sched_priority = deferred_priority;
   sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &param);
   deferred_priority = 0;
+}
+
+int CommandRealtimePriority() {
+  sched_param param{};
+  const int policy = sched_getscheduler(0);
+  if (policy < 0 || (policy & ~SCHED_RESET_ON_FORK) != SCHED_FIFO) return 0;
+  if (sched_getparam(0, &param) != 0) return 0;
+  return std::max(param.sched_priority - 1, sched_get_priority_min(SCHED_FIFO));
+}
+
+void EnterCommandPriority(int priority) {
+  if (priority <= 0) return;
+  sched_param param{};
+  param.sched_priority = priority;
+  sched_setscheduler(0, SCHED_FIFO, &param);
 }
 
 }  // namespace synack::kernel

@@ -22,8 +22,24 @@ bool DeferRealtime(int priority);
 
 // At the script's time 0 (RealClock::ScriptStart): the calling thread takes
 // the SCHED_FIFO of DeferRealtime, with SCHED_RESET_ON_FORK so that the
-// commands it starts from now on run at normal priority. Does nothing
-// without DeferRealtime, and once done.
+// processes it starts do not inherit it (a command takes
+// CommandRealtimePriority instead). Does nothing without DeferRealtime, and
+// once done.
 void EnterDeferredRealtime();
+
+// The SCHED_FIFO priority for a command the calling thread starts now: one
+// below the thread's own, so that no normal process delays it (packetdrill's
+// commands inherit its SCHED_RR: a mid-script `tc` took 3 to 6 ms there and
+// 7 to 23 ms at normal priority here, under a load of 8, and
+// cubic-rack-reo-timeout-retrans-failed-incoming-data failed on it) while
+// the scripts of other runs, at the thread's priority, still preempt it.
+// 0 when the thread is not real-time (the set-up's SCHED_IDLE is inherited
+// as it is).
+int CommandRealtimePriority();
+
+// In a forked child before exec: takes SCHED_FIFO at `priority` (from
+// CommandRealtimePriority, read before the fork); nothing for 0.
+// Async-signal-safe.
+void EnterCommandPriority(int priority);
 
 }  // namespace synack::kernel

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "runtime/kernel/clock.h"
+#include "runtime/kernel/command.h"
 #include "runtime/kernel/test_helpers.h"
 
 namespace synack::kernel {
@@ -38,7 +39,7 @@ std::string Policies() {
 }
 
 // SCHED_OTHER 0, SCHED_FIFO 1, SCHED_IDLE 5.
-TEST(DeferRealtimeTest, IdleUntilTimeZeroThenFifoWithNormalCommands) {
+TEST(DeferRealtimeTest, IdleUntilTimeZeroThenFifoWithNormalChildren) {
   SYNACK_REQUIRE_ROOT();
   std::string result = test::RunInChild([]() -> std::string {
     if (!DeferRealtime(10)) return "DeferRealtime failed as root";
@@ -67,12 +68,32 @@ TEST(DeferRealtimeTest, TheScriptStartEntersIt) {
   EXPECT_EQ("1", result);
 }
 
+// A command started mid-script runs at SCHED_FIFO one below the script
+// (packetdrill's commands inherit its SCHED_RR), one started in the set-up
+// at its SCHED_IDLE: "policy rt_priority" from /proc/self/stat.
+TEST(DeferRealtimeTest, CommandsRunJustBelowTheScript) {
+  SYNACK_REQUIRE_ROOT();
+  std::string result = test::RunInChild([]() -> std::string {
+    if (!DeferRealtime(10)) return "DeferRealtime failed as root";
+    std::string text = std::to_string(CommandRealtimePriority());
+    CommandRunner setup;
+    text += " " + setup.Run("cut -d' ' -f40,41 /proc/self/stat", {}).output;
+    EnterDeferredRealtime();
+    text += std::to_string(CommandRealtimePriority());
+    CommandRunner script;
+    text += " " + script.Run("cut -d' ' -f40,41 /proc/self/stat", {}).output;
+    return text;
+  });
+  EXPECT_EQ("0 0 5\n9 9 1\n", result);
+}
+
 TEST(DeferRealtimeTest, WithoutItNothingChanges) {
   std::string result = test::RunInChild([]() -> std::string {
     EnterDeferredRealtime();
     return Policies();
   });
   EXPECT_EQ("main 0 thread 0 child 0", result);
+  EXPECT_EQ(0, CommandRealtimePriority());
 }
 
 }  // namespace
