@@ -19,3 +19,4 @@ print(root, tcp)")
 copy=$1 corpus=$2
 out=$(mktemp -d)
 trap 'rm -rf "$copy" "$out"' EXIT
+trap 'exit 130' INT TERM HUP  # so that a signal runs the EXIT trap too

@@ -49,6 +49,7 @@ ulimit -n 70000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP  # so that a signal runs the EXIT trap too
 
 # run BACKEND N: one run under /usr/bin/time; appends "backend n wall user
 # sys kb check_kb" to $out/scale.dat. A run that fails stops the benchmark.

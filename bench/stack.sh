@@ -18,6 +18,7 @@ if [ -z "${SYNACK:-}" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+trap 'exit 130' INT TERM HUP  # so that a signal runs the EXIT trap too
 
 # measure NAME ARGS...: `synack run ARGS` once under /usr/bin/time (it must
 # pass), then RUNS times under hyperfine.

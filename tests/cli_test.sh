@@ -8,6 +8,7 @@ golden=$2
 failures=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP  # so that a signal runs the EXIT trap too
 
 # expect STATUS NAME ARGS...: runs synack, compares its exit status with
 # STATUS and its stdout+stderr with $golden/NAME.out. $run_env, when set,

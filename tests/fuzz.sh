@@ -20,6 +20,7 @@ mode=${4:-}
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP  # so that a signal runs the EXIT trap too
 
 # Seeds: scripts as text; packets split out of the own stack's pcaps.
 mkdir -p "$tmp/pkt-seeds" "$tmp/packet-seeds" "$tmp/pcaps"

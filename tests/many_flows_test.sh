@@ -11,6 +11,7 @@ backend=$2
 n=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP  # so that a signal runs the EXIT trap too
 gen=$(dirname "$0")/../bench/gen_flows.py
 python3 "$gen" "$n" "$tmp/listen.pkt"
 python3 "$gen" --active "$n" "$tmp/connect.pkt"

@@ -8,6 +8,7 @@ synack=$(realpath "$1")
 script=$(realpath "$2")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP  # so that a signal runs the EXIT trap too
 failures=0
 
 # capture SEED NAME: one run of the ipv4 variant, its packets in $tmp/NAME.
