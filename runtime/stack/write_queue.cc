@@ -467,6 +467,10 @@ bool Stack::WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one) {
     }
   }
   if (sent_pkts > 0) {
+    // New data sent during a reduction counts against PRR's budget.
+    if (sk->ca_state == CaState::kCwr || sk->ca_state == CaState::kRecovery) {
+      sk->prr_out += sent_pkts;
+    }
     // One loss probe per tail of new data.
     if (push_one != 2) ScheduleLossProbe(sk, false);
     return false;
