@@ -97,7 +97,7 @@ void Stack::FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const {
     for (size_t i = 0; i < stats.size(); ++i) {
       int64_t jiffies = sk->chrono_stat[i];
       if (static_cast<size_t>(sk->chrono_type) == i + 1) {
-        jiffies += ChronoJiffies(now_) - sk->chrono_start;
+        jiffies += Jiffies(now_) - sk->chrono_start;
       }
       stats[i] = static_cast<uint64_t>(jiffies) * static_cast<uint64_t>(Micros(kJiffy));
     }

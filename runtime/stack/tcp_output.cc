@@ -306,7 +306,7 @@ void Stack::SendDelayedAck(Sock* sk) {
 
 void Stack::ChronoSet(Sock* sk, Chrono type) {
   // tcp_chrono_set(): the running kind's time is added up, in jiffies.
-  const int64_t now = ChronoJiffies(now_);
+  const int64_t now = Jiffies(now_);
   if (sk->chrono_type != Chrono::kUnspec) {
     sk->chrono_stat[static_cast<size_t>(sk->chrono_type) - 1] += now - sk->chrono_start;
   }

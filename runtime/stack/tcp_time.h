@@ -36,15 +36,6 @@ inline int64_t Micros(Duration d) {
 // tcp_jiffies32: the stack's time in whole jiffies.
 inline int64_t Jiffies(Instant t) { return t.since_epoch / kJiffy; }
 
-// tcp_jiffies32 as the chronograph (tcpi_busy_time, tcpi_rwnd_limited,
-// tcpi_sndbuf_limited) counts it, half a jiffy ahead of the stack's time:
-// the kernel backend starts a script 0.4 of a tick after a tick and a
-// %{ }% block reads TCP_INFO some 0.5 ms after its time, so the kernel's
-// counts are those of a clock ticking at t = 2 ms (mod 4). Measured with
-// tcp-info-sndbuf-limited.pkt's write at 0.10 s: busy 12000, 20000, 32000,
-// 52000 and 72000 us read at 0.11, 0.12, 0.13, 0.15 and 0.17 s.
-inline int64_t ChronoJiffies(Instant t) { return (t.since_epoch + kJiffy / 2) / kJiffy; }
-
 inline int64_t Millis(Duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
