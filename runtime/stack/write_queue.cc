@@ -227,9 +227,12 @@ void Stack::CheckProbeTimer(Sock* sk) {
 }
 
 uint32_t Stack::CwndTest(const Sock* sk, const QueuedSkb& skb, uint32_t mss) const {
-  // tcp_cwnd_test(): a lone FIN goes whatever the window; otherwise the
-  // room in cwnd, at most half of it per burst.
-  if (skb.fin && SkbPcount(skb.len(), mss) == 1) return 1;
+  // tcp_cwnd_test(): the room in cwnd, at most half of it per burst. A
+  // lone FIN gets no exception on 6.18 (measured: shutdown() with 10
+  // segments in flight and cwnd 10 sends the FIN only with the next ACK;
+  // shutdown-rdwr-write-queue-close.pkt fails on the kernel for it).
+  (void)skb;
+  (void)mss;
   const uint32_t in_flight = InFlight(sk);
   if (in_flight >= sk->cwnd) return 0;
   const uint32_t half = std::max<uint32_t>(sk->cwnd >> 1, 1);
