@@ -42,7 +42,11 @@ std::string CompareTimestamp(const grammar::Struct& expected,
                              Evaluator& eval) {
   // struct scm_timestamping: ts[0] software, ts[1] deprecated, ts[2] raw
   // hardware. Only the software stamp exists on tun devices.
-  if (len < sizeof(timespec)) return "SCM_TIMESTAMPING data too short";
+  // cmsg_expect_eq() compares cmsg_len: the whole struct.
+  if (len != 3 * sizeof(timespec)) {
+    return "expected " + std::to_string(3 * sizeof(timespec)) +
+           " bytes of scm_timestamping, got " + std::to_string(len);
+  }
   timespec ts;
   std::memcpy(&ts, data, sizeof ts);
   const grammar::Field* sec = FindField(expected, "scm_sec");
@@ -51,6 +55,8 @@ std::string CompareTimestamp(const grammar::Struct& expected,
   std::optional<int64_t> s = eval.Int(*sec->value);
   std::optional<int64_t> ns = eval.Int(*nsec->value);
   if (!s || !ns) return eval.error().message;
+  // scm_timestamping_expect_eq() ignores a stamp expected as 0.
+  if (*s == 0 && *ns == 0) return "";
   const int64_t actual_ns = static_cast<int64_t>(ts.tv_sec) * 1000000000 +
                             ts.tv_nsec - env.wall_time_zero.count();
   ExpectedTime when;
@@ -98,8 +104,14 @@ std::string CompareData(const grammar::Expr& expected, const cmsghdr& c,
   }
   std::optional<int64_t> value = eval.Int(expected);
   if (!value) return eval.error().message;
+  // An integer is an int, as cmsg_new() encodes it, and cmsg_expect_eq()
+  // compares cmsg_len before the bytes.
+  if (len != sizeof(int)) {
+    return "expected " + std::to_string(sizeof(int)) +
+           " bytes of data, got " + std::to_string(len);
+  }
   int64_t actual = 0;
-  if (len == 0 || !SameInt(*value, data, len > 8 ? 8 : len, &actual)) {
+  if (!SameInt(*value, data, len, &actual)) {
     return "expected data " + grammar::PrintExpr(expected) + ", got " +
            std::to_string(actual);
   }

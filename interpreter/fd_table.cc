@@ -46,6 +46,8 @@ bool FdTable::FirstConnect(int live_fd) {
   return connected_.insert(live_fd).second;
 }
 
+void FdTable::Disconnected(int live_fd) { connected_.erase(live_fd); }
+
 void FdTable::Forget(PortPair ports) { forgotten_.insert(ports); }
 
 bool FdTable::IsForgotten(PortPair ports) const {

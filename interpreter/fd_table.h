@@ -45,6 +45,10 @@ class FdTable {
   // MSG_FASTOPEN): a second call on a connecting socket (EALREADY) is no
   // new connection.
   bool FirstConnect(int live_fd);
+  // connect(fd, AF_UNSPEC) disconnected the socket: its next connect() is a
+  // new connection again (packetdrill's run_syscall_connect() makes the
+  // socket SOCKET_NEW).
+  void Disconnected(int live_fd);
 
   // Connections the script has closed or whose fd it reused. Their packets
   // the script no longer describes (an ACK of a late FIN) are skipped when

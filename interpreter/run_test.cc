@@ -188,6 +188,83 @@ TEST_F(RunTest, IoctlOutputIsCompared) {
             "t.pkt:2: error: ioctl: expected value 1000, got 999\n");
 }
 
+// syscall_getsockopt(): a string value's length is the stated optlen, and
+// the returned length and every byte are compared.
+TEST_F(RunTest, GetsockoptStringsAreComparedByLengthAndBytes) {
+  EXPECT_CALL(backend_.calls,
+              Getsockopt(3, IPPROTO_TCP, TCP_CONGESTION, _, _))
+      .WillOnce(Invoke([](int, int, int, void* value, socklen_t* len) {
+        EXPECT_EQ(*len, 5u);
+        std::memcpy(value, "cubic", 5);
+        return Ok();
+      }))
+      .WillOnce(Invoke([](int, int, int, void* value, socklen_t* len) {
+        std::memcpy(value, "cub\0c", 5);
+        *len = 5;
+        return Ok();
+      }));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 getsockopt(3, SOL_TCP, TCP_CONGESTION, \"cubic\", [5]) = 0\n"
+      "+0 getsockopt(3, SOL_TCP, TCP_CONGESTION, \"cubic\", [5]) = 0\n");
+  EXPECT_EQ(Errors(report),
+            "t.pkt:3: error: getsockopt: expected value \"cubic\", got "
+            "\"cub\\x00c\"\n");
+}
+
+// A NUL-padded name matches only with the length left as `...`; a stated
+// length must be the string's, as packetdrill refuses "cubic" in 16 bytes.
+TEST_F(RunTest, GetsockoptStringLengthMustBeTheStrings) {
+  EXPECT_CALL(backend_.calls,
+              Getsockopt(3, IPPROTO_TCP, TCP_CONGESTION, _, _))
+      .WillOnce(Invoke([](int, int, int, void* value, socklen_t* len) {
+        std::memcpy(value, "cubic\0\0\0", 8);
+        *len = 8;
+        return Ok();
+      }));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 getsockopt(3, SOL_TCP, TCP_CONGESTION, \"cubic\", ...) = 0\n"
+      "+0 getsockopt(3, SOL_TCP, TCP_CONGESTION, \"cubic\", [16]) = 0\n");
+  EXPECT_FALSE(report.passed);
+  EXPECT_THAT(Errors(report),
+              ::testing::HasSubstr("t.pkt:3: error: getsockopt: optlen 16 "
+                                   "does not match the 5-byte string"));
+}
+
+// syscall_ioctl() compares the `[N]` after the call whatever the request:
+// one that only reads it (FIONBIO) gets the script's value and must leave
+// it, one that writes it (SIOCOUTQNSD) must write it.
+TEST_F(RunTest, IoctlOutputIsComparedForEveryRequest) {
+  EXPECT_CALL(backend_.calls, Ioctl(3, FIONBIO, _))
+      .WillOnce(Invoke([](int, unsigned long, void* arg) {
+        EXPECT_EQ(*static_cast<int*>(arg), 1);
+        return Ok();
+      }))
+      .WillOnce(Invoke([](int, unsigned long, void* arg) {
+        *static_cast<int*>(arg) = 0;
+        return Ok();
+      }));
+  EXPECT_CALL(backend_.calls, Ioctl(3, SIOCOUTQNSD, _))
+      .WillOnce(Invoke([](int, unsigned long, void* arg) {
+        *static_cast<int*>(arg) = 0;
+        return Ok();
+      }))
+      .WillOnce(Return(Ok()));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 ioctl(3, FIONBIO, [1]) = 0\n"
+      "+0 ioctl(3, SIOCOUTQNSD, [0]) = 0\n"
+      "+0 ioctl(3, SIOCOUTQNSD, [0]) = 0\n");
+  EXPECT_EQ(Errors(report),
+            "t.pkt:4: error: ioctl: expected value 0, got -1\n");
+  report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 ioctl(3, FIONBIO, [1]) = 0\n");
+  EXPECT_EQ(Errors(report),
+            "t.pkt:2: error: ioctl: expected value 1, got 0\n");
+}
+
 TEST_F(RunTest, PollReventsAreCompared) {
   EXPECT_CALL(backend_.calls, Poll(_, 1, 100))
       .WillOnce(Invoke([](pollfd* fds, int, int) {
@@ -203,6 +280,40 @@ TEST_F(RunTest, PollReventsAreCompared) {
   EXPECT_EQ(Errors(report),
             "t.pkt:2: error: poll: expected revents POLLOUT for fd 3, got "
             "POLLIN|POLLOUT\n");
+}
+
+// packetdrill's pollfd without `revents` expects 0 (parser.y opt_revents)
+// and pollfds_check() compares it like any stated revents.
+TEST_F(RunTest, PollWithoutReventsExpectsZero) {
+  EXPECT_CALL(backend_.calls, Poll(_, 1, 0))
+      .WillOnce(Invoke([](pollfd* fds, int, int) {
+        fds[0].revents = 0;
+        return Ok(0);
+      }))
+      .WillOnce(Invoke([](pollfd* fds, int, int) {
+        fds[0].revents = POLLIN;
+        return Ok(1);
+      }));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 poll([{fd=3, events=POLLIN}], 1, 0) = 0\n"
+      "+0 poll([{fd=3, events=POLLIN}], 1, 0) = 1\n");
+  EXPECT_EQ(Errors(report),
+            "t.pkt:3: error: poll: expected revents 0 for fd 3, got "
+            "POLLIN\n");
+}
+
+// `revents=...` is synack's way to leave revents unchecked.
+TEST_F(RunTest, PollReventsEllipsisIsNotChecked) {
+  EXPECT_CALL(backend_.calls, Poll(_, 1, 0))
+      .WillOnce(Invoke([](pollfd* fds, int, int) {
+        fds[0].revents = POLLIN;
+        return Ok(1);
+      }));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 poll([{fd=3, events=POLLIN, revents=...}], 1, 0) = 1\n");
+  EXPECT_TRUE(report.passed) << Errors(report);
 }
 
 TEST_F(RunTest, EpollWaitEventsAreCompared) {
@@ -252,6 +363,78 @@ TEST_F(RunTest, RecvmsgControlMessagesAreCompared) {
   EXPECT_EQ(Errors(report),
             "t.pkt:2: error: recvmsg: control message 1: (TCP_CM_INQ) "
             "expected data 9000, got 8000\n");
+}
+
+// syscall_sendmsg() refuses a nonzero msg_flags, which sendmsg() ignores.
+TEST_F(RunTest, SendmsgRefusesMsgFlags) {
+  EXPECT_CALL(backend_.calls, Sendmsg(_, _, _)).Times(0);
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 sendmsg(3, {msg_name(...)=..., msg_iov(1)=[{..., 10}], "
+      "msg_flags=MSG_DONTWAIT}, 0) = 10\n");
+  EXPECT_FALSE(report.passed);
+  EXPECT_THAT(Errors(report),
+              ::testing::HasSubstr(
+                  "t.pkt:2: error: sendmsg: msg_flags must be 0: sendmsg() "
+                  "ignores msghdr's msg_flags"));
+}
+
+// A received SCM_TIMESTAMPING cmsg whose software stamp is `when` seconds
+// after the epoch (far from any run's time).
+void StampAt(msghdr* msg, time_t when) {
+  cmsghdr* c = CMSG_FIRSTHDR(msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_TIMESTAMPING;
+  c->cmsg_len = CMSG_LEN(3 * sizeof(timespec));
+  timespec stamps[3] = {{when, 0}, {0, 0}, {0, 0}};
+  std::memcpy(CMSG_DATA(c), stamps, sizeof stamps);
+  msg->msg_controllen = CMSG_SPACE(3 * sizeof(timespec));
+  msg->msg_flags = MSG_ERRQUEUE;
+}
+
+// {scm_sec=0,scm_nsec=0} is "do not check" (scm_timestamping_expect_eq());
+// any other stamp is compared with the run's clock.
+TEST_F(RunTest, RecvmsgZeroTimestampIsNotChecked) {
+  EXPECT_CALL(backend_.calls, Recvmsg(3, _, MSG_ERRQUEUE))
+      .WillRepeatedly(Invoke([](int, msghdr* msg, int) {
+        StampAt(msg, 1);
+        return Ok(0);
+      }));
+  const std::string call =
+      "+0 recvmsg(3, {msg_name(...)=..., msg_iov(1)=[{..., 0}], "
+      "msg_flags=MSG_ERRQUEUE, msg_control=[{cmsg_level=SOL_SOCKET, "
+      "cmsg_type=SCM_TIMESTAMPING, cmsg_data={scm_sec=0,scm_nsec=";
+  RunReport report = RunScript("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n" +
+                               call + "0}}]}, MSG_ERRQUEUE) = 0\n");
+  EXPECT_TRUE(report.passed) << Errors(report);
+  report = RunScript("0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n" + call +
+                     "10000000}}]}, MSG_ERRQUEUE) = 0\n");
+  EXPECT_FALSE(report.passed);
+}
+
+// cmsg_expect_eq() compares cmsg_len: an integer is an int's 4 bytes, and
+// 8 bytes whose low half matches are not it.
+TEST_F(RunTest, RecvmsgIntegerControlMessageIsAnInt) {
+  EXPECT_CALL(backend_.calls, Recvmsg(3, _, 0))
+      .WillOnce(Invoke([](int, msghdr* msg, int) {
+        cmsghdr* c = CMSG_FIRSTHDR(msg);
+        c->cmsg_level = IPPROTO_TCP;
+        c->cmsg_type = TCP_CM_INQ;
+        c->cmsg_len = CMSG_LEN(sizeof(int64_t));
+        int64_t inq = 9000;
+        std::memcpy(CMSG_DATA(c), &inq, sizeof inq);
+        msg->msg_controllen = CMSG_SPACE(sizeof(int64_t));
+        msg->msg_flags = 0;
+        return Ok(1000);
+      }));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 recvmsg(3, {msg_name(...)=..., msg_iov(1)=[{..., 1000}], "
+      "msg_flags=0, msg_control=[{cmsg_level=SOL_TCP, cmsg_type=TCP_CM_INQ, "
+      "cmsg_data=9000}]}, 0) = 1000\n");
+  EXPECT_EQ(Errors(report),
+            "t.pkt:2: error: recvmsg: control message 1: (TCP_CM_INQ) "
+            "expected 4 bytes of data, got 8\n");
 }
 
 TEST_F(RunTest, EventTimes) {
@@ -601,6 +784,40 @@ TEST_F(ClientTest, PacketsOfAClosedConnectionAreSkipped) {
       "+0 connect(4, ..., ...) = -1 EINPROGRESS (Operation now in "
       "progress)\n"
       "+0 > S 0:0(0)\n");
+  EXPECT_TRUE(report.passed) << Errors(report);
+}
+
+// connect(fd, AF_UNSPEC) disconnects; the next connect() on the same socket
+// is a new connection (packetdrill's run_syscall_connect() makes the socket
+// SOCKET_NEW), whose SYN from another port and ISN the script follows.
+TEST_F(ClientTest, ConnectAfterAfUnspecIsANewConnection) {
+  using namespace wire::tcp_flag;
+  ConnectedFrom(40000);
+  EXPECT_CALL(backend_.calls, Socket).WillOnce(Return(Ok(3)));
+  EXPECT_CALL(backend_.calls, Connect(3, _, _))
+      .WillOnce(Return(Err(EINPROGRESS)))
+      .WillOnce(Invoke([](int, const sockaddr* addr, socklen_t) {
+        EXPECT_EQ(addr->sa_family, AF_UNSPEC);
+        return Ok();
+      }))
+      .WillOnce(Return(Err(EINPROGRESS)));
+  backend_.Send(Segment(40000, kSyn, 1000, 0), At(0));
+  backend_.Send(Segment(40000, kRst | kAck, 1001, 1), At(0.01));
+  backend_.Send(Segment(40001, kSyn, 5000, 0), At(0.01));
+  backend_.Send(Segment(40001, kAck, 5001, 1), At(0.02));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in "
+      "progress)\n"
+      "+0 > S 0:0(0)\n"
+      "+.01 < S. 0:0(0) ack 1 win 1000\n"
+      "+0 connect(3, AF_UNSPEC, ...) = 0\n"
+      "+0 > R. 1:1(0) ack 1\n"
+      "+0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in "
+      "progress)\n"
+      "+0 > S 0:0(0)\n"
+      "+.01 < S. 0:0(0) ack 1 win 1000\n"
+      "+0 > . 1:1(0) ack 1\n");
   EXPECT_TRUE(report.passed) << Errors(report);
 }
 

@@ -126,7 +126,10 @@ bool Poll(const grammar::SyscallEvent& call, Evaluator& eval, CallEnv&,
   }
   struct State {
     std::vector<pollfd> fds;
-    std::vector<const grammar::Expr*> revents;  // null: not checked
+    // null: `revents=...`, not checked; a pollfd without `revents`
+    // expects 0, as packetdrill's opt_revents (parser.y) makes it.
+    std::vector<const grammar::Expr*> revents;
+    std::vector<bool> stated;
     std::vector<std::string> script_fds;
   };
   auto state = std::make_shared<State>();
@@ -144,6 +147,7 @@ bool Poll(const grammar::SyscallEvent& call, Evaluator& eval, CallEnv&,
     if (!live || !mask) return false;
     state->fds.push_back({*live, static_cast<short>(*mask), 0});
     const grammar::Field* revents = FindField(*record, "revents");
+    state->stated.push_back(revents != nullptr);
     state->revents.push_back(
         revents && !IsEllipsis(*revents->value) ? revents->value.get()
                                                 : nullptr);
@@ -160,9 +164,12 @@ bool Poll(const grammar::SyscallEvent& call, Evaluator& eval, CallEnv&,
     if (result.ret < 0) return "";
     Evaluator values(env.config.net, env.fds);
     for (size_t i = 0; i < state->fds.size(); ++i) {
-      if (state->revents[i] == nullptr) continue;
-      std::optional<int64_t> want = values.Int(*state->revents[i]);
-      if (!want) return values.error().message;
+      std::optional<int64_t> want = 0;
+      if (state->stated[i]) {
+        if (state->revents[i] == nullptr) continue;
+        want = values.Int(*state->revents[i]);
+        if (!want) return values.error().message;
+      }
       const int64_t got = static_cast<uint16_t>(state->fds[i].revents);
       if (*want != got) {
         return "poll: expected revents " + PollText(*want) + " for fd " +

@@ -100,6 +100,12 @@ bool EvalMessage(const grammar::Expr& expr, Evaluator& eval, bool to_send,
     if (to_send) {
       std::optional<int64_t> value = eval.Int(*flags->value);
       if (!value) return false;
+      // syscall_sendmsg() refuses what sendmsg() would silently ignore.
+      if (*value != 0) {
+        eval.Fail(*flags->value, "msg_flags must be 0: sendmsg() ignores "
+                                  "msghdr's msg_flags");
+        return false;
+      }
       message->flags = static_cast<int>(*value);
     } else if (!IsEllipsis(*flags->value)) {
       expect->flags = flags->value.get();

@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -20,10 +21,28 @@ bool IsArray(const grammar::Expr& expr) {
   return std::holds_alternative<grammar::Array>(expr.node);
 }
 
-// The ioctls that write an int back: their `[N]` is the expected value.
+// The ioctls that only write an int back: they get a value unlike the
+// expected one, so that a backend which leaves it alone fails the check.
+// Every other `[N]` goes in as the script's value.
 bool IoctlWritesInt(unsigned long request) {
   return request == SIOCINQ || request == SIOCOUTQ ||
          request == SIOCOUTQNSD || request == SIOCATMARK;
+}
+
+// Bytes for a diagnostic: printable ASCII as is, the rest as \xNN.
+std::string Printable(const std::string& bytes) {
+  std::string text;
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f && byte != '\\' && byte != '"') {
+      text += c;
+    } else {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+      text += escaped;
+    }
+  }
+  return text;
 }
 
 std::string CompareLinger(const grammar::Struct& expected,
@@ -60,6 +79,16 @@ bool Getsockopt(const grammar::SyscallEvent& call, Evaluator& eval, CallEnv&,
     expected_len = eval.IntPointer(length);
     if (!expected_len) return false;
   }
+  const auto* text = std::get_if<grammar::String>(&value.node);
+  // syscall_getsockopt(): a string's length is the stated optlen.
+  if (text != nullptr && expected_len &&
+      *expected_len != static_cast<int64_t>(text->value.size())) {
+    eval.Fail(length, "optlen " + std::to_string(*expected_len) +
+                          " does not match the " +
+                          std::to_string(text->value.size()) +
+                          "-byte string \"" + Printable(text->value) + "\"");
+    return false;
+  }
   // What the script expects back decides how much room the call gets.
   socklen_t room = kOptionRoom;
   if (expected_len) {
@@ -81,8 +110,8 @@ bool Getsockopt(const grammar::SyscallEvent& call, Evaluator& eval, CallEnv&,
                   name = static_cast<int>(*name)](Syscalls& s) {
     return s.Getsockopt(fd, level, name, state->bytes.data(), &state->len);
   };
-  out->after = [state, &value, expected_len](const SyscallResult& result,
-                                             CallEnv& env) -> std::string {
+  out->after = [state, &value, text, expected_len](
+                   const SyscallResult& result, CallEnv& env) -> std::string {
     if (result.ret != 0) return "";
     if (expected_len && *expected_len != state->len) {
       return "getsockopt: expected length " + std::to_string(*expected_len) +
@@ -102,14 +131,19 @@ bool Getsockopt(const grammar::SyscallEvent& call, Evaluator& eval, CallEnv&,
       }
     } else if (const auto* record = std::get_if<grammar::Struct>(&value.node)) {
       return CompareLinger(*record, state->bytes.data(), values);
-    } else if (const auto* text = std::get_if<grammar::String>(&value.node)) {
+    } else if (text != nullptr) {
+      // With the length stated (and so equal to the string's and to the
+      // returned one) every byte is compared, as packetdrill's memcmp();
+      // with `...` the NUL padding of a name (TCP_CONGESTION) is left out.
       std::string got(reinterpret_cast<const char*>(state->bytes.data()),
                       state->len);
-      // Strings the kernel returns (TCP_CONGESTION) are NUL-padded.
-      got = got.substr(0, got.find('\0'));
+      if (!expected_len) {
+        const size_t end = got.find_last_not_of('\0');
+        got.resize(end == std::string::npos ? 0 : end + 1);
+      }
       if (got != text->value) {
-        return "getsockopt: expected value \"" + text->value + "\", got \"" +
-               got + "\"";
+        return "getsockopt: expected value \"" + Printable(text->value) +
+               "\", got \"" + Printable(got) + "\"";
       }
     }
     return "";
@@ -175,19 +209,18 @@ bool Ioctl(const grammar::SyscallEvent& call, Evaluator& eval, CallEnv&,
   }
   std::optional<int64_t> value = eval.IntPointer(*arg);
   if (!value) return false;
-  const bool writes = IoctlWritesInt(req);
-  auto state = std::make_shared<int>(writes ? 0 : static_cast<int>(*value));
+  // syscall_ioctl() compares the int after the call for every request.
+  const int want = static_cast<int>(*value);
+  auto state = std::make_shared<int>(IoctlWritesInt(req) ? ~want : want);
   out->execute = [state, fd = *fd, req](Syscalls& s) {
     return s.Ioctl(fd, req, state.get());
   };
-  if (writes) {
-    out->after = [state, want = *value](const SyscallResult& result,
-                                        CallEnv&) -> std::string {
-      if (result.ret != 0 || *state == want) return "";
-      return "ioctl: expected value " + std::to_string(want) + ", got " +
-             std::to_string(*state);
-    };
-  }
+  out->after = [state, want](const SyscallResult& result,
+                             CallEnv&) -> std::string {
+    if (result.ret < 0 || *state == want) return "";
+    return "ioctl: expected value " + std::to_string(want) + ", got " +
+           std::to_string(*state);
+  };
   return true;
 }
 

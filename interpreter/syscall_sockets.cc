@@ -178,15 +178,24 @@ bool Connect(const grammar::SyscallEvent& call, Evaluator& eval, CallEnv&,
   if (!len) return false;
   auto state = std::make_shared<SocketAddress>(*address);
   out->live_fd = *fd;
+  out->execute = [state, fd = *fd, len = *len](Syscalls& s) {
+    return s.Connect(fd, state->get(), len);
+  };
+  if (state->storage.ss_family == AF_UNSPEC) {
+    // A disconnect (tcp_disconnect()): the socket's next connect() starts
+    // a new connection, whose first packet tells its port.
+    out->after = [fd = *fd](const SyscallResult& result, CallEnv& env) {
+      if (result.ret == 0) env.fds.Disconnected(fd);
+      return std::string();
+    };
+    return true;
+  }
   // The SYN leaves while connect() runs, so flows must know the
   // connection before the call starts.
   out->before = [state, fd = *fd](CallEnv& env) {
     if (state->port() != 0 && env.fds.FirstConnect(fd)) {
       env.flows.OnConnect(state->port());
     }
-  };
-  out->execute = [state, fd = *fd, len = *len](Syscalls& s) {
-    return s.Connect(fd, state->get(), len);
   };
   return true;
 }
