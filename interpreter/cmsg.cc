@@ -2,6 +2,7 @@
 #include "interpreter/cmsg.h"
 
 #include <linux/errqueue.h>
+#include <netinet/in.h>
 #include <time.h>
 
 #include <cstring>
@@ -67,9 +68,19 @@ std::string CompareTimestamp(const grammar::Struct& expected,
 }
 
 std::string CompareExtendedErr(const grammar::Struct& expected,
-                               const uint8_t* data, size_t len,
+                               const uint8_t* data, size_t len, int level,
                                Evaluator& eval) {
-  if (len < sizeof(sock_extended_err)) return "sock_extended_err too short";
+  // cmsg_new() sizes the expected cmsg as ip_recv_error() and
+  // ipv6_recv_error() fill it: the error and its offender's address; and
+  // cmsg_expect_eq() compares cmsg_len.
+  const size_t want_len =
+      sizeof(sock_extended_err) +
+      (level == SOL_IP ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
+  if (len != want_len) {
+    return "expected " + std::to_string(want_len) +
+           " bytes of sock_extended_err and offender, got " +
+           std::to_string(len);
+  }
   sock_extended_err err;
   std::memcpy(&err, data, sizeof err);
   const std::pair<const char*, int64_t> fields[] = {
@@ -100,7 +111,7 @@ std::string CompareData(const grammar::Expr& expected, const cmsghdr& c,
     if (FindField(*record, "scm_sec") != nullptr) {
       return CompareTimestamp(*record, data, len, env, eval);
     }
-    return CompareExtendedErr(*record, data, len, eval);
+    return CompareExtendedErr(*record, data, len, c.cmsg_level, eval);
   }
   std::optional<int64_t> value = eval.Int(expected);
   if (!value) return eval.error().message;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <linux/errqueue.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <linux/tcp.h>
@@ -435,6 +436,41 @@ TEST_F(RunTest, RecvmsgIntegerControlMessageIsAnInt) {
   EXPECT_EQ(Errors(report),
             "t.pkt:2: error: recvmsg: control message 1: (TCP_CM_INQ) "
             "expected 4 bytes of data, got 8\n");
+}
+
+// cmsg_expect_eq() compares cmsg_len: IP_RECVERR carries the error and its
+// offender's sockaddr_in (ip_recv_error()), not the error alone.
+TEST_F(RunTest, RecvmsgExtendedErrorCarriesItsOffender) {
+  int calls = 0;
+  EXPECT_CALL(backend_.calls, Recvmsg(3, _, MSG_ERRQUEUE))
+      .Times(2)
+      .WillRepeatedly(Invoke([&calls](int, msghdr* msg, int) {
+        // The first with its offender, the second without.
+        const size_t len =
+            sizeof(sock_extended_err) + (calls++ == 0 ? sizeof(sockaddr_in) : 0);
+        cmsghdr* c = CMSG_FIRSTHDR(msg);
+        c->cmsg_level = SOL_IP;
+        c->cmsg_type = IP_RECVERR;
+        c->cmsg_len = CMSG_LEN(len);
+        sock_extended_err ee{};
+        ee.ee_origin = SO_EE_ORIGIN_ZEROCOPY;
+        std::memset(CMSG_DATA(c), 0, len);
+        std::memcpy(CMSG_DATA(c), &ee, sizeof ee);
+        msg->msg_controllen = CMSG_SPACE(len);
+        msg->msg_flags = MSG_ERRQUEUE;
+        return Ok(0);
+      }));
+  const std::string call =
+      "+0 recvmsg(3, {msg_name(...)=..., msg_iov(1)=[{..., 0}], "
+      "msg_flags=MSG_ERRQUEUE, msg_control=[{cmsg_level=SOL_IP, "
+      "cmsg_type=IP_RECVERR, cmsg_data={ee_errno=0, "
+      "ee_origin=SO_EE_ORIGIN_ZEROCOPY, ee_type=0, ee_code=0, ee_info=0, "
+      "ee_data=0}}]}, MSG_ERRQUEUE) = 0\n";
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n" + call + call);
+  EXPECT_EQ(Errors(report),
+            "t.pkt:3: error: recvmsg: control message 1: (IP_RECVERR) "
+            "expected 32 bytes of sock_extended_err and offender, got 16\n");
 }
 
 TEST_F(RunTest, EventTimes) {
