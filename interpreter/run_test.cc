@@ -341,6 +341,22 @@ TEST_F(RunTest, EpollWaitEventsAreCompared) {
             "EPOLLOUT\n");
 }
 
+// With no event ready, the stated event is compared with the zeroed buffer
+// (syscall_epoll_wait() checks the first event whatever the result).
+TEST_F(RunTest, EpollWaitWithNoEventComparesTheStatedOne) {
+  EXPECT_CALL(backend_.calls, EpollCreate(1)).WillOnce(Return(Ok(11)));
+  EXPECT_CALL(backend_.calls, EpollWait(11, _, 1, 0))
+      .Times(2)
+      .WillRepeatedly(Return(Ok(0)));
+  RunReport report = RunScript(
+      "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"
+      "+0 epoll_create(1) = 5\n"
+      "+0 epoll_wait(5, {events=0, ptr=0}, 1, 0) = 0\n"
+      "+0 epoll_wait(5, {events=EPOLLIN, fd=3}, 1, 0) = 0\n");
+  EXPECT_EQ(Errors(report),
+            "t.pkt:4: error: epoll_wait: expected events EPOLLIN, got 0\n");
+}
+
 TEST_F(RunTest, RecvmsgControlMessagesAreCompared) {
   EXPECT_CALL(backend_.calls, Recvmsg(3, _, 0))
       .WillOnce(Invoke([](int, msghdr* msg, int) {
