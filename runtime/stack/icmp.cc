@@ -328,6 +328,7 @@ void Stack::ReqErr(Sock* listener, RequestSock* req, uint32_t seq, bool abort) {
 int Stack::PathMtu(const wire::IpAddress& remote) const {
   // ipv4_mtu() / ip6_mtu(): the route's learned PMTU until it expires,
   // else the device's.
+  if (pmtu_.empty()) return config_.mtu;  // the common case, without a lookup
   if (auto it = pmtu_.find(remote.ToString()); it != pmtu_.end() && now_ < it->second.expires) {
     return std::min<int>(config_.mtu, static_cast<int>(it->second.mtu));
   }
