@@ -49,6 +49,7 @@ const char* CounterName(Counter counter) {
     case Counter::kTcpExtTCPOrigDataSent: return "TcpExtTCPOrigDataSent";
     case Counter::kTcpExtTCPWinProbe: return "TcpExtTCPWinProbe";
     case Counter::kTcpExtTCPLossProbes: return "TcpExtTCPLossProbes";
+    case Counter::kTcpExtTCPMTUPSuccess: return "TcpExtTCPMTUPSuccess";
     case Counter::kTcpExtTCPFastOpenActive: return "TcpExtTCPFastOpenActive";
     case Counter::kTcpExtTCPFastOpenActiveFail: return "TcpExtTCPFastOpenActiveFail";
     case Counter::kTcpExtTCPFastOpenPassive: return "TcpExtTCPFastOpenPassive";

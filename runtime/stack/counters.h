@@ -54,6 +54,7 @@ enum class Counter {
   kTcpExtTCPOrigDataSent,
   kTcpExtTCPWinProbe,
   kTcpExtTCPLossProbes,
+  kTcpExtTCPMTUPSuccess,  // a path MTU probe was acknowledged
   // Fast Open (tcp_fastopen.c and its callers).
   kTcpExtTCPFastOpenActive,
   kTcpExtTCPFastOpenActiveFail,

@@ -120,8 +120,8 @@ void Stack::ConnRequest(Sock* listener, const Segment& seg, uint32_t tw_isn) {
 
   // tcp_openreq_init_rwin(): the first window, the MSS less a timestamp.
   const int advmss = listener->user_mss != 0
-                         ? std::min(listener->user_mss, MssFor(seg.tuple.remote.addr))
-                         : MssFor(seg.tuple.remote.addr);
+                         ? std::min(listener->user_mss, AdvMss(seg.tuple.remote.addr))
+                         : AdvMss(seg.tuple.remote.addr);
   const uint32_t full_space = FullSpace(listener);
   const InitialWindow window = SelectInitialWindow(
       full_space, static_cast<uint32_t>(advmss - (req.tstamp_ok ? 12 : 0)),
@@ -194,8 +194,8 @@ void Stack::SendSynAck(const Sock* listener, const RequestSock& req,
   SynOptions spec;
   spec.mss = static_cast<uint16_t>(
       listener->user_mss != 0
-          ? std::min(listener->user_mss, MssFor(req.tuple.remote.addr))
-          : MssFor(req.tuple.remote.addr));
+          ? std::min(listener->user_mss, AdvMss(req.tuple.remote.addr))
+          : AdvMss(req.tuple.remote.addr));
   spec.sack = req.sack_ok;
   spec.timestamps = req.tstamp_ok;
   spec.tsval = cookie_tsval.value_or(TcpTimestampMs()) + req.ts_off;
@@ -398,10 +398,11 @@ Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
   child->ts_offset = req.ts_off;
   child->mss_clamp = req.mss;
   child->advmss = static_cast<uint16_t>(
-      child->user_mss != 0 ? std::min(child->user_mss, MssFor(req.tuple.remote.addr))
-                           : MssFor(req.tuple.remote.addr));
+      child->user_mss != 0 ? std::min(child->user_mss, AdvMss(req.tuple.remote.addr))
+                           : AdvMss(req.tuple.remote.addr));
   child->total_retrans = req.num_retrans;
   child->ip_id = static_cast<uint16_t>(TimestampOffset(secrets_, req.tuple) >> 16);
+  LookupDst(child);
   SyncMss(child);
   InitializeRcvMss(child);
   // tcp_synack_rtt_meas(): the RTT of a SYN-ACK sent once, else from the

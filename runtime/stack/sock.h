@@ -19,6 +19,7 @@
 #include "runtime/stack/minmax.h"
 #include "runtime/stack/options.h"
 #include "runtime/stack/recovery.h"
+#include "runtime/stack/route.h"
 #include "runtime/stack/syn_queue.h"
 #include "runtime/stack/tcp_time.h"
 #include "runtime/stack/timestamping.h"
@@ -298,6 +299,18 @@ struct Sock {
   uint16_t advmss = 0;       // the MSS we announce
   uint32_t mss_cache = 536;  // effective send MSS
   uint32_t pmtu_cookie = 0;  // icsk_pmtu_cookie: the path MTU mss_cache is for
+  // The route the connection looked up (its dst: the metrics then), kept
+  // until a route change makes it stale (dst_genid behind the stack's).
+  std::optional<RouteMetrics> dst_route;
+  uint64_t dst_genid = 0;
+  // Path MTU probing (icsk_mtup, RFC 4821): the MTUs known to work and to
+  // bound the search, the probe in flight (its MTU, 0: none, and its
+  // sequence space).
+  struct Mtup {
+    bool enabled = false;
+    int search_high = 0, search_low = 0, probe_size = 0;
+    uint32_t probe_seq_start = 0, probe_seq_end = 0;
+  } mtup;
 
   // RTT and retransmission (usec, Linux's scaled fixed point).
   uint32_t srtt_us = 0, mdev_us = 0, mdev_max_us = 0, rttvar_us = 0;

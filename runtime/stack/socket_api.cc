@@ -359,12 +359,13 @@ CallResult Stack::Connect(Instant now, int fd, const sockaddr* addr, socklen_t l
   // tcp_connect_init(): MSS, window and scale for the SYN. Measured on
   // 6.18: `S 0:0(0) win 64240 <mss 1460,sackOK,TS val X ecr 0,nop,wscale 10>`
   // (64240 = rounddown(131072/2, 1460); wscale 10 from tcp_rmem[2] = 32 MB).
-  const int mtu_mss = MssFor(remote);
+  LookupDst(sk);
+  const int mtu_mss = AdvMss(remote);
   sk->advmss = static_cast<uint16_t>(sk->user_mss != 0 ? std::min(sk->user_mss, mtu_mss)
                                                        : mtu_mss);
   sk->mss_clamp = static_cast<uint16_t>(sk->user_mss != 0 ? sk->user_mss : 536);
   sk->mss_cache = 536;
-  sk->pmtu_cookie = static_cast<uint32_t>(PathMtu(remote));  // tcp_sync_mss()
+  sk->pmtu_cookie = static_cast<uint32_t>(DstMtu(remote, sk->dst_route));  // tcp_sync_mss()
   sk->ts_offset =
       sysctls_.tcp_timestamps == 1 ? TimestampOffset(secrets_, sk->tuple) : 0;
   const uint32_t full_space = FullSpace(sk);

@@ -134,6 +134,9 @@ class Stack {
   // once, so only a limit of 0 matters; it drops every packet, which TCP
   // sees as local congestion. nullopt: the default queue.
   void SetQdiscLimit(std::optional<int> limit) { qdisc_limit_ = limit; }
+  // `ip route change DST ...`: the route towards DST and its metrics
+  // (route.cc); connections see it at their next transmission.
+  void SetRoute(const wire::IpAddress& dst, const RouteMetrics& metrics);
   // `ip tcp_metrics flush`: forget what was learned per peer (Fast Open
   // cookies).
   void FlushTcpMetrics() { fastopen_cookies_.clear(); }
@@ -260,7 +263,8 @@ class Stack {
   void TcpReset(Sock* sk);
   void TcpFinishConnect(Sock* sk);
   void InitTransfer(Sock* sk);
-  void SyncMss(Sock* sk);
+  void SyncMss(Sock* sk);  // for the connection's route's MTU
+  void SyncMss(Sock* sk, uint32_t pmtu);
   void InitializeRcvMss(Sock* sk);
 
   // tcp_input.cc: segments for a socket that is not listening.
@@ -535,6 +539,19 @@ class Stack {
   static void EcnWithdrawCwr(Sock* sk);
   void EnterCwr(Sock* sk);
 
+  // route.cc: route metrics, the connection's route, MTU probing.
+  std::optional<RouteMetrics> RouteFor(const wire::IpAddress& remote) const;
+  int DstMtu(const wire::IpAddress& remote, const std::optional<RouteMetrics>& route) const;
+  int AdvMss(const wire::IpAddress& remote) const;
+  void LookupDst(Sock* sk);
+  void CheckDst(Sock* sk);
+  void CurrentMssSync(Sock* sk);
+  int MtuToMss(const Sock* sk, int mtu) const;
+  int MssToMtu(const Sock* sk, int mss) const;
+  void MtupInit(Sock* sk);
+  int MtuProbe(Sock* sk, uint32_t mss_now);
+  void MtupProbeSuccess(Sock* sk);
+
   // tcp_info.cc
   void FillTcpInfo(const Sock* sk, void* out, socklen_t* len) const;
 
@@ -582,6 +599,10 @@ class Stack {
     Instant expires;
   };
   std::map<std::string, PmtuEntry> pmtu_;
+  // Route metrics by peer address, and their generation: a connection's
+  // route is stale once it is older (rt_genid).
+  std::map<std::string, RouteMetrics> routes_;
+  uint64_t route_genid_ = 0;
   // Per-destination offsets for ephemeral ports (Linux's table_perturb).
   std::map<uint32_t, uint32_t> port_perturb_;
   bool in_loopback_ = false;

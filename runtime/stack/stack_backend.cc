@@ -80,6 +80,13 @@ void StackBackend::Host::FlushTcpMetrics() {
   shared_.With([](Stack& stack) { stack.FlushTcpMetrics(); });
 }
 
+bool StackBackend::Host::SetRoute(const std::string& dst, const RouteMetrics& metrics) {
+  const std::optional<wire::IpAddress> address = wire::IpAddress::Parse(dst);
+  if (!address) return false;
+  shared_.With([&](Stack& stack) { stack.SetRoute(*address, metrics); });
+  return true;
+}
+
 void StackBackend::Host::SetQdiscLimit(std::optional<int> limit) {
   shared_.With([limit](Stack& stack) { stack.SetQdiscLimit(limit); });
 }

@@ -75,6 +75,7 @@ class StackBackend final : public interpreter::Backend {
     void SetDeviceTso(bool on) override;
     void FlushTcpMetrics() override;
     void SetQdiscLimit(std::optional<int> limit) override;
+    bool SetRoute(const std::string& dst, const RouteMetrics& metrics) override;
     void PutFile(const std::string& path, std::vector<uint8_t> data) override {
       files_.Put(path, std::move(data));
     }

@@ -572,6 +572,10 @@ class ShellRun {
       shell_.host_.FlushTcpMetrics();
       return 0;
     }
+    if (name == "ip" && w.size() >= 4 && w[1] == "route" &&
+        (w[2] == "change" || w[2] == "replace" || w[2] == "add")) {
+      if (std::optional<int> status = IpRoute(w, err)) return *status;
+    }
     if (name == "tc") {
       if (std::optional<int> status = Tc(w)) return *status;
     }
@@ -592,6 +596,39 @@ class ShellRun {
       if (std::optional<int> status = Script(command, out, err)) return *status;
     }
     Skip(command.text);
+    return 0;
+  }
+
+  // ip route change|replace|add DST [via GW] [dev DEV] [advmss N]
+  // [mtu [lock] N] [initcwnd N] ...: the metrics TCP reads (other words
+  // are taken and ignored). The route is replaced whole, as `ip route
+  // change` replaces it: a metric not given is gone.
+  std::optional<int> IpRoute(const std::vector<std::string>& w, std::string* err) {
+    RouteMetrics metrics;
+    const auto number = [&](size_t i) -> std::optional<int> {
+      if (i >= w.size()) return std::nullopt;
+      char* end = nullptr;
+      const long v = std::strtol(w[i].c_str(), &end, 10);
+      if (end == w[i].c_str() || *end != '\0' || v <= 0) return std::nullopt;
+      return static_cast<int>(v);
+    };
+    for (size_t i = 4; i < w.size(); ++i) {
+      if (w[i] == "advmss") {
+        metrics.advmss = number(++i);
+      } else if (w[i] == "mtu") {
+        if (i + 1 < w.size() && w[i + 1] == "lock") {
+          metrics.mtu_lock = true;
+          ++i;
+        }
+        metrics.mtu = number(++i);
+      } else if (w[i] == "initcwnd") {
+        metrics.initcwnd = number(++i);
+      }
+    }
+    if (!shell_.host_.SetRoute(w[3], metrics)) {
+      *err += "Error: inet prefix is expected rather than \"" + w[3] + "\".\n";
+      return 1;
+    }
     return 0;
   }
 

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/stack/route.h"
 #include "runtime/stack/stack.h"
 #include "runtime/stack/tcp_time.h"
 
@@ -41,6 +42,9 @@ class ShellHost {
   virtual void FlushTcpMetrics() = 0;
   // `tc qdisc add dev tun0 root pfifo limit N` (nullopt: the default).
   virtual void SetQdiscLimit(std::optional<int> limit) = 0;
+  // `ip route change|replace|add DST ...`: the route's metrics (DST as
+  // written; false when it is not an address).
+  virtual bool SetRoute(const std::string& dst, const RouteMetrics& metrics) = 0;
   // `dd ... of=FILE` and `rm FILE`: the backend's files (FileTable), never
   // the host's. RemoveFile says whether there was one.
   virtual void PutFile(const std::string& path, std::vector<uint8_t> data) = 0;

@@ -29,6 +29,7 @@ class FakeHost : public ShellHost {
   void SetDeviceTso(bool on) override { tso = on; }
   void FlushTcpMetrics() override { ++flushes; }
   void SetQdiscLimit(std::optional<int> limit) override { qdisc_limit = limit; }
+  bool SetRoute(const std::string&, const RouteMetrics&) override { return true; }
   void PutFile(const std::string& path, std::vector<uint8_t> data) override {
     files[path] = std::move(data);
   }

@@ -78,10 +78,17 @@ void Stack::DoneWithError(Sock* sk, int err) {
 }
 
 void Stack::SyncMss(Sock* sk) {
-  // tcp_mtu_to_mss(): the path MTU less headers, at most the peer's MSS,
-  // less the timestamp option when it is on every segment.
-  sk->pmtu_cookie = static_cast<uint32_t>(PathMtu(sk->tuple.remote.addr));
-  int mss = std::min(MssFor(sk->tuple.remote.addr), int{sk->mss_clamp});
+  SyncMss(sk, static_cast<uint32_t>(DstMtu(sk->tuple.remote.addr, sk->dst_route)));
+}
+
+void Stack::SyncMss(Sock* sk, uint32_t pmtu) {
+  // tcp_sync_mss() with tcp_mtu_to_mss(): the path MTU less headers, at
+  // most the peer's MSS, less the timestamp option when it is on every
+  // segment; while probing, no more than the MTU known to work.
+  if (sk->mtup.search_high > static_cast<int>(pmtu)) sk->mtup.search_high = static_cast<int>(pmtu);
+  sk->pmtu_cookie = pmtu;
+  int mss = std::min(static_cast<int>(pmtu) - (IsV4(sk->tuple.local.addr) ? 40 : 60),
+                     int{sk->mss_clamp});
   mss = std::max(mss, sysctls_.tcp_min_snd_mss);
   const int header_options = sk->tstamp_ok ? 12 : 0;
   mss -= header_options;
@@ -93,6 +100,7 @@ void Stack::SyncMss(Sock* sk) {
   if (cutoff != 0 && static_cast<uint32_t>(mss) > cutoff) {
     mss = std::max<int>(static_cast<int>(cutoff), 68 - 20 - header_options);
   }
+  if (sk->mtup.enabled) mss = std::min(mss, MtuToMss(sk, sk->mtup.search_low));
   sk->mss_cache = static_cast<uint32_t>(mss);
 }
 
@@ -115,7 +123,13 @@ void Stack::InitTransfer(Sock* sk) {
   }
   // tcp_init_transfer(): an initial window of 10 segments (RFC 6928), or 1
   // after more than one SYN retransmission that was not undone.
-  sk->cwnd = (sk->total_retrans > 1 && sk->undo_marker != 0) ? 1 : 10;
+  // tcp_init_cwnd(): the route's initcwnd metric if it has one.
+  const int init_cwnd =
+      sk->dst_route && sk->dst_route->initcwnd ? *sk->dst_route->initcwnd : 10;
+  sk->cwnd = (sk->total_retrans > 1 && sk->undo_marker != 0)
+                 ? 1
+                 : std::min(static_cast<uint32_t>(init_cwnd), sk->cwnd_clamp);
+  MtupInit(sk);
   sk->in_loss = false;
   sk->ca_state = CaState::kOpen;
   InitCongestionControl(sk);

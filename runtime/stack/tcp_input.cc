@@ -541,6 +541,9 @@ Stack::AckResult Stack::TcpAck(Sock* sk, const Segment& seg) {
   if (cleaned.retrans_data_acked) flag |= ack_flag::kRetransDataAcked;
   if (flag & ack_flag::kAcked) {
     flag |= ack_flag::kSetXmitTimer;
+    if (sk->mtup.probe_size != 0 && !SeqAfter(sk->mtup.probe_seq_end, sk->snd_una)) {
+      MtupProbeSuccess(sk);
+    }
     if (!sk->sack_ok) {
       RemoveRenoSacks(sk, cleaned.pkts_acked);
     } else if (SeqBefore(cleaned.reord, prior_fack)) {

@@ -98,6 +98,7 @@ std::vector<wire::TcpOption> Stack::SegmentOptions(Sock* sk, bool with_sacks) {
 bool Stack::TransmitSegment(Sock* sk, uint32_t seq, uint32_t len,
                             uint16_t flags, bool retransmission,
                             uint32_t pcount, uint32_t gso_size) {
+  CheckDst(sk);
   OutSegment out;
   out.seq = seq;
   out.ack = sk->rcv_nxt;
@@ -155,7 +156,7 @@ void Stack::SendSyn(Sock* sk, bool retransmission, uint32_t data_len) {
   out.window = static_cast<uint16_t>(std::min<uint32_t>(sk->rcv_wnd, 65535));
   // tcp_advertise_mss(): a path MTU learned since connect() lowers the
   // MSS announced (measured: fastopen/client/syn-data-icmp-unreach-frag-needed.pkt).
-  const int route_mss = MssFor(sk->tuple.remote.addr);
+  const int route_mss = AdvMss(sk->tuple.remote.addr);
   if (route_mss < sk->advmss) sk->advmss = static_cast<uint16_t>(route_mss);
   SynOptions spec;
   spec.mss = sk->advmss;

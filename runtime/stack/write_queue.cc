@@ -137,6 +137,7 @@ size_t Stack::QueueData(Sock* sk, std::span<const uint8_t> data, int flags,
   // size_goal bytes; a new skb needs room in the send buffer (an existing
   // one may grow past it). A full skb is pushed out when enough has gone
   // unpushed (forced_push), or sent at once when it is the first unsent.
+  CurrentMssSync(sk);  // tcp_send_mss()
   const uint32_t mss = CurrentMss(sk);
   const uint32_t size_goal = XmitSizeGoal(sk, mss);
   size_t copied = 0;
@@ -211,6 +212,7 @@ void Stack::PushPendingFrames(Sock* sk, int nonagle) {
   // __tcp_push_pending_frames(); with data waiting and nothing in flight
   // the probe timer makes sure it leaves.
   if (sk->state == TcpState::kClose) return;
+  CurrentMssSync(sk);
   if (WriteXmit(sk, CurrentMss(sk), nonagle, 0)) CheckProbeTimer(sk);
 }
 
@@ -411,6 +413,12 @@ bool Stack::WriteXmit(Sock* sk, uint32_t mss, int nonagle, int push_one) {
   }
   uint32_t sent_pkts = 0;
   bool is_cwnd_limited = false, is_rwnd_limited = false;
+  if (push_one == 0 && !sk->write_queue.empty()) {
+    // Path MTU probing first.
+    const int probed = MtuProbe(sk, mss);
+    if (probed == 0) return false;
+    if (probed > 0) sent_pkts = 1;
+  }
   const uint32_t max_segs = TsoSegs(sk, mss);
   while (!sk->write_queue.empty()) {
     uint32_t cwnd_quota = CwndTest(sk, sk->write_queue.front(), mss);
