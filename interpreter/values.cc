@@ -413,6 +413,12 @@ bool SameInt(int64_t expected, const uint8_t* data, size_t len,
   } else {
     *actual = static_cast<int64_t>(raw);
   }
+  // The width holds -2^(bits-1) .. 2^bits-1 (get_s32()'s INT_MIN..UINT_MAX
+  // for 4 bytes); a value outside it is no match, whatever its low bits.
+  if (len < 8) {
+    const int64_t top = int64_t{1} << (8 * len);
+    if (expected >= top || expected < -(top / 2)) return false;
+  }
   return (static_cast<uint64_t>(expected) & mask) == (raw & mask);
 }
 

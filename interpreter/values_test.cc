@@ -180,5 +180,24 @@ TEST(SameIntTest, ComparesOnTheOptionsWidth) {
   EXPECT_TRUE(SameInt(4, byte, 1, &actual));
 }
 
+// A stated value the width cannot hold is no match, whatever its low bits
+// (packetdrill's get_s32() refuses values outside INT_MIN..UINT_MAX).
+TEST(SameIntTest, AValueWiderThanTheOptionIsNoMatch) {
+  int64_t actual = 0;
+  const uint8_t one[4] = {1, 0, 0, 0};
+  EXPECT_FALSE(SameInt(0x100000001, one, 4, &actual));
+  EXPECT_FALSE(SameInt(257, one, 1, &actual));
+  EXPECT_FALSE(SameInt(-255, one, 1, &actual));
+  EXPECT_FALSE(SameInt(65537, one, 2, &actual));
+  const uint8_t all_ones[4] = {0xff, 0xff, 0xff, 0xff};
+  EXPECT_TRUE(SameInt(-1, all_ones, 1, &actual));
+  EXPECT_TRUE(SameInt(255, all_ones, 1, &actual));
+  const uint8_t int_max[4] = {0xff, 0xff, 0xff, 0x7f};
+  const uint8_t seven_f[1] = {0x7f};
+  EXPECT_FALSE(SameInt(-129, seven_f, 1, &actual));  // low byte 0x7f
+  EXPECT_FALSE(SameInt(INT32_MIN - int64_t{1}, int_max, 4, &actual));
+  EXPECT_TRUE(SameInt(INT32_MAX, int_max, 4, &actual));
+}
+
 }  // namespace
 }  // namespace synack::interpreter
