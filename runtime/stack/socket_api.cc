@@ -930,7 +930,12 @@ short Stack::PollEvents(Instant now, int fd, short events) {
       mask |= POLLOUT | POLLWRNORM;
     } else if (sk->state != TcpState::kSynSent &&
                (sk->state != TcpState::kSynRecv || sk->fastopen_rsk)) {
-      if (!sk->recv_buf.empty()) mask |= POLLIN | POLLRDNORM;
+      // tcp_stream_is_readable(): an urgent byte next in line is not data
+      // (SO_OOBINLINE off); urgent data that has arrived is POLLPRI.
+      const uint32_t copied_seq = sk->rcv_nxt - static_cast<uint32_t>(sk->recv_buf.size());
+      const size_t target = sk->urg_seq && *sk->urg_seq == copied_seq ? 2 : 1;
+      if (sk->recv_buf.size() >= target) mask |= POLLIN | POLLRDNORM;
+      if (sk->urg_byte) mask |= POLLPRI;
       if (!(sk->shutdown & kSendShutdown)) {
         if (StreamWriteable(sk)) {
           mask |= POLLOUT | POLLWRNORM;
