@@ -7,7 +7,8 @@
 # scripts/, the own stack on its own. Prints each target's executions and
 # executions per second; fails on the first crash or broken property, whose
 # input libFuzzer leaves in the checkout's root (crash-*), to become a
-# regression test.
+# regression test: a file in the target's fuzz/regressions/ directory, which
+# every run replays first.
 #   tests/fuzz.sh FUZZBUILD SYNACK SECONDS [ci]
 # With `ci`, each target runs a fixed number of inputs from a fixed random
 # seed (about a minute each on 2 cores), SECONDS only bounding it, so that CI
@@ -50,6 +51,18 @@ for target in pkt packet stack; do
   seeds=""
   [ -d "$tmp/$target-seeds" ] && seeds="$tmp/$target-seeds"
   binary=$(find "$build" -name "synack_${target}_fuzz" -type f | head -1)
+  # The inputs of crashes found before, each once, first.
+  case $target in
+    pkt) regressions=grammar/fuzz/regressions ;;
+    packet) regressions=runtime/wire/fuzz/regressions ;;
+    stack) regressions=runtime/stack/fuzz/regressions ;;
+  esac
+  if [ -d "$regressions" ] && ! "$binary" $(find "$regressions" -type f | sort) \
+      >"$tmp/$target-regressions.log" 2>&1; then
+    echo "FAIL fuzz target $target on a regression input of $regressions:"
+    grep -E 'ERROR|property broken|SUMMARY|Running' "$tmp/$target-regressions.log" | head -20
+    status=1
+  fi
   fixed=""
   if [ "$mode" = ci ]; then
     case $target in

@@ -431,8 +431,10 @@ bool Stack::RetransmitHead(Sock* sk) {
   if (head.pcount > 1) FragmentSent(sk, 0, mss);
   // tcp_retrans_try_collapse(): small segments behind the head join it as
   // long as the result fits in one MSS.
-  SentSegment& first = sk->rtx_queue.front();
-  while (sk->rtx_queue.size() > 1 && !first.fin) {
+  // (Each erase below moves the deque's front: `first` and `next` are
+  // taken again each time round.)
+  while (sk->rtx_queue.size() > 1 && !sk->rtx_queue.front().fin) {
+    SentSegment& first = sk->rtx_queue.front();
     const SentSegment& next = sk->rtx_queue[1];
     if (next.syn || next.pcount > 1 || next.sacked ||
         next.end - first.seq > mss + (next.fin ? 1 : 0)) {
