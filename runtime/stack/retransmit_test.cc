@@ -243,21 +243,22 @@ TEST_F(RetransmitTest, NoLossProbeWithoutSack) {
 
 // tcp_retrans_try_collapse(): the RTO's retransmission takes the small
 // segments behind the head into it, up to an MSS. (The fuzzer found the
-// collapse reading the head through a reference the deque's erase had
-// invalidated; under ASan this test failed so.)
+// collapse reading the head through a reference that the deque's erase had
+// invalidated: with four or more segments queued, erasing the second moves
+// the front. Under ASan this test failed so.)
 TEST_F(RetransmitTest, RtoCollapsesSmallSegments) {
   const int fd = EstablishedSocket();
   const int one = 1;
   ASSERT_EQ(stack().Setsockopt(T(1), fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one), Ok(0));
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(Write(1, fd, 100), Ok(100));
     ExpectSent(1, "P. " + std::to_string(1 + 100 * i) + ":" + std::to_string(101 + 100 * i) +
                       "(100) ack 1 win 64 <nop,nop,TS val 1000 ecr 110>");
   }
-  // The loss probe resends the last segment; the RTO all three as one.
-  ExpectSent(1.204, "P. 201:301(100) ack 1 win 64 <nop,nop,TS val 1204 ecr 110>");
-  ExpectSent(1.504, "P. 1:301(300) ack 1 win 64 <nop,nop,TS val 1504 ecr 110>");
-  Send(1.6, ". 1:1(0) ack 301 win 514 <nop,nop,TS val 120 ecr 1504>");
+  // The loss probe resends the last segment; the RTO all five as one.
+  ExpectSent(1.204, "P. 401:501(100) ack 1 win 64 <nop,nop,TS val 1204 ecr 110>");
+  ExpectSent(1.504, "P. 1:501(500) ack 1 win 64 <nop,nop,TS val 1504 ecr 110>");
+  Send(1.6, ". 1:1(0) ack 501 win 514 <nop,nop,TS val 120 ecr 1504>");
   ExpectNothing(5);
   EXPECT_EQ(Info(5, fd).tcpi_unacked, 0u);
 }
