@@ -14,19 +14,8 @@ cd "$(dirname "$0")/.."
 synack=$(realpath "${SYNACK:-build/cli/synack}")
 runs=${RUNS:-5}
 repeat=${REPEAT:-100}
-if [ -z "${SYNACK:-}" ]; then
-  cmake --build build --target synack >/dev/null
-fi
-set -- $(python3 -c "
-import sys
-sys.path.insert(0, 'tests')
-import corpus
-root, tcp = corpus.prepare_corpus('../shared/corpus/packetdrill/tcp')
-print(root, tcp)")
-copy=$1 corpus=$2
-out=$(mktemp -d)
-trap 'rm -rf "$copy" "$out"' EXIT
-trap 'exit 130' INT TERM HUP  # so that a signal runs the EXIT trap too
+stack_only=1
+. bench/corpus_setup.sh
 
 echo "machine: $(nproc) cores, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$synack" run --backend=stack -4 -6 --ipv4-mapped --tap="$out/corpus.tap" \

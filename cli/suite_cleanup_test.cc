@@ -17,8 +17,12 @@
 #include <sstream>
 #include <string>
 
+#include "interpreter/testing/process_ends.h"
+
 namespace synack::cli {
 namespace {
+
+using interpreter::testing::ProcessEnds;
 
 namespace fs = std::filesystem;
 
@@ -33,19 +37,6 @@ bool GoesAway(const std::string& path) {
   return !Exists(path);
 }
 
-// Waits up to 10 s for `pid` to end (a zombie that no one has reaped yet
-// has ended): true once it has.
-bool Ends(pid_t pid) {
-  for (int i = 0; i < 1000; ++i) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text;
-    if (!std::getline(stat, text)) return true;
-    const size_t state = text.rfind(") ");
-    if (state != std::string::npos && text[state + 2] == 'Z') return true;
-    usleep(10 * 1000);
-  }
-  return false;
-}
 
 class SuiteCleanupTest : public ::testing::Test {
  protected:
@@ -152,7 +143,7 @@ TEST_F(SuiteCleanupTest, SigkillOfSynackLeavesNothing) {
   kill(synack.pid, SIGKILL);
   waitpid(synack.pid, nullptr, 0);
   EXPECT_TRUE(GoesAway(synack.dir));
-  EXPECT_TRUE(Ends(synack.reaper));
+  EXPECT_TRUE(ProcessEnds(synack.reaper));
 }
 
 TEST_F(SuiteCleanupTest, SigkillOfSynacksProcessGroupLeavesNothing) {
@@ -161,7 +152,7 @@ TEST_F(SuiteCleanupTest, SigkillOfSynacksProcessGroupLeavesNothing) {
   kill(-synack.pid, SIGKILL);
   waitpid(synack.pid, nullptr, 0);
   EXPECT_TRUE(GoesAway(synack.dir));
-  EXPECT_TRUE(Ends(synack.reaper));
+  EXPECT_TRUE(ProcessEnds(synack.reaper));
 }
 
 // A run is a fork of synack: while one runs on (a few microseconds, until
@@ -176,7 +167,7 @@ TEST_F(SuiteCleanupTest, DirectoryStaysWhileARunLives) {
   EXPECT_TRUE(Exists(synack.dir));
   kill(synack.run, SIGKILL);
   EXPECT_TRUE(GoesAway(synack.dir));
-  EXPECT_TRUE(Ends(synack.reaper));
+  EXPECT_TRUE(ProcessEnds(synack.reaper));
 }
 
 }  // namespace

@@ -11,8 +11,12 @@
 #include <sstream>
 #include <string>
 
+#include "interpreter/testing/process_ends.h"
+
 namespace synack::interpreter {
 namespace {
+
+using synack::interpreter::testing::ProcessEnds;
 
 TEST(RunProcessTest, OutputAndExitStatus) {
   const ProcessResult result =
@@ -44,18 +48,6 @@ pid_t ChildRunning(pid_t pid, const std::string& comm) {
   return 0;
 }
 
-// True once `pid` has ended (gone, or a zombie not yet reaped), within 10 s.
-bool Ends(pid_t pid) {
-  for (int i = 0; i < 1000; ++i) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text;
-    if (!std::getline(stat, text)) return true;
-    const size_t state = text.rfind(") ");
-    if (state != std::string::npos && text[state + 2] == 'Z') return true;
-    usleep(10 * 1000);
-  }
-  return false;
-}
 
 // A run without a PID namespace (the own stack without root) has nothing
 // else to end its python3 when synack, and so the run, is SIGKILLed.
@@ -71,7 +63,7 @@ TEST(RunProcessTest, HelperDiesWithItsCaller) {
   kill(caller, SIGKILL);
   waitpid(caller, nullptr, 0);
   if (helper > 0) {
-    EXPECT_TRUE(Ends(helper));
+    EXPECT_TRUE(ProcessEnds(helper));
     kill(helper, SIGKILL);
   }
 }

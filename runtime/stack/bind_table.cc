@@ -14,12 +14,12 @@ const BindTable::TupleSet& BindTable::TimeWaits(uint16_t port) const {
   return it == buckets_.end() ? kNone : it->second.timewaits;
 }
 
-void BindTable::AddSock(uint16_t port, Sock* sk) { buckets_[port].socks.insert(sk); }
+void BindTable::AddSock(uint16_t port, const Sock* sk) { buckets_[port].socks.insert(sk); }
 
 void BindTable::RemoveSock(uint16_t port, const Sock* sk) {
   auto it = buckets_.find(port);
   if (it == buckets_.end()) return;
-  it->second.socks.erase(const_cast<Sock*>(sk));
+  it->second.socks.erase(sk);
   DropIfEmpty(it);
 }
 

@@ -16,7 +16,7 @@ struct Sock;
 
 class BindTable {
  public:
-  using SockSet = std::unordered_set<Sock*>;
+  using SockSet = std::unordered_set<const Sock*>;
   using TupleSet = std::unordered_set<FourTuple, FourTupleHash>;
 
   // The sockets bound to `port` and the TIME_WAIT tuples whose local port
@@ -28,7 +28,7 @@ class BindTable {
 
   // A socket took `port` (bind(), connect()'s choice, an accepted child)
   // or gave it back (a failed connect() unbinding, the socket's end).
-  void AddSock(uint16_t port, Sock* sk);
+  void AddSock(uint16_t port, const Sock* sk);
   void RemoveSock(uint16_t port, const Sock* sk);
   void AddTimeWait(const FourTuple& tuple);
   void RemoveTimeWait(const FourTuple& tuple);
