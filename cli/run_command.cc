@@ -162,7 +162,8 @@ void RecordRun(int record_fd, const std::vector<std::string>& events,
     backend = std::make_unique<stack::StackBackend>(config.net, seed);
   } else {
     std::string error;
-    backend = kernel::KernelBackend::Create(config.net, &error);
+    backend = kernel::KernelBackend::Create(config.net, &error,
+                                            config.tick_phase >= 0);
     if (!backend) {
       std::fprintf(stderr, "synack: %s: %s\n", loaded.path.c_str(),
                    error.c_str());

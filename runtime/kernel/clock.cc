@@ -47,12 +47,8 @@ interpreter::Duration RealClock::RealtimeOffset() {
 void RealClock::StartMeasuringTick() {
   if (pending_.valid() || measured_) return;
   auto measure = [] {
-    // The kernel's own report first; sleeping on ticks when it falls short.
     Measurement measurement;
-    std::string unread;
-    measurement.grid = ReadTickGrid(&unread);
-    if (!measurement.grid) measurement.grid = MeasureTickGrid(&measurement.error);
-    if (!measurement.grid) measurement.error = unread + "; " + measurement.error;
+    measurement.grid = FindTickGrid(&measurement.error);
     return measurement;
   };
   try {

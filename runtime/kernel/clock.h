@@ -33,8 +33,9 @@ class RealClock final : public interpreter::Clock {
   interpreter::Instant ScriptStart(interpreter::Instant earliest,
                                    double tick_phase) override;
 
-  // Finds the tick in the background (from /proc/timer_list, or else by a
-  // few jiffies of sleep; on another thread), to be ready when the script
+  // Finds the tick in the background (FindTickGrid: /proc/timer_list
+  // checked by one jiffy timer, or else a few jiffies of sleep; on another
+  // thread), to be ready when the script
   // starts: call before the init command. Without it, ScriptStart finds
   // it then.
   void StartMeasuringTick();

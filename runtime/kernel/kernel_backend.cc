@@ -6,12 +6,14 @@
 namespace synack::kernel {
 
 std::unique_ptr<KernelBackend> KernelBackend::Create(
-    const interpreter::NetConfig& config, std::string* error) {
-  std::unique_ptr<Sandbox> sandbox = Sandbox::Create(config, error);
-  if (!sandbox) return nullptr;
-  std::unique_ptr<KernelBackend> backend(new KernelBackend(std::move(sandbox)));
-  // Known by the time the init command has run (ScriptStart needs it).
-  backend->clock_.StartMeasuringTick();
+    const interpreter::NetConfig& config, std::string* error, bool find_tick) {
+  std::unique_ptr<KernelBackend> backend(new KernelBackend());
+  // Found while the sandbox is made and the init command runs, to be known
+  // when the script starts (ScriptStart needs it). Its thread stays in this
+  // namespace, which it does not need.
+  if (find_tick) backend->clock_.StartMeasuringTick();
+  backend->sandbox_ = Sandbox::Create(config, error);
+  if (!backend->sandbox_) return nullptr;
   return backend;
 }
 

@@ -28,8 +28,11 @@ class KernelBackend final : public interpreter::Backend {
   // Creates the sandbox (see Sandbox::Create: this moves the calling thread,
   // and the threads it starts afterwards, into a new network namespace).
   // Returns nullptr and sets `error` on failure.
+  // With `find_tick` (a script started on a phase of the tick), the tick
+  // is found in the background from the start (RealClock::StartMeasuringTick).
   static std::unique_ptr<KernelBackend> Create(
-      const interpreter::NetConfig& config, std::string* error);
+      const interpreter::NetConfig& config, std::string* error,
+      bool find_tick = true);
 
   interpreter::Clock& clock() override { return clock_; }
   interpreter::Syscalls& syscalls() override { return syscalls_; }
@@ -46,8 +49,7 @@ class KernelBackend final : public interpreter::Backend {
   Sandbox& sandbox() { return *sandbox_; }
 
  private:
-  explicit KernelBackend(std::unique_ptr<Sandbox> sandbox)
-      : sandbox_(std::move(sandbox)) {}
+  KernelBackend() = default;
 
   std::unique_ptr<Sandbox> sandbox_;
   RealClock clock_;

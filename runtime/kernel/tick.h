@@ -51,4 +51,23 @@ std::optional<TickGrid> MeasureTickGrid(std::string* error);
 std::optional<TickGrid> TickGridFromWakeups(const int64_t* wakeups, int count,
                                             std::string* error);
 
+// Whether a tick seen at `seen_ns` (a timer it ran, seen firing) lies just
+// after a tick of `grid`: within an eighth of a jiffy, a wake-up's latency
+// being far less. Exposed for tests.
+bool SeenTickFitsGrid(const TickGrid& grid, int64_t seen_ns);
+
+// The time this thread sees the grid's next tick (0 to 1 jiffy from now):
+// when a one-nanosecond timer on its CPU time fires, which the tick of the
+// processor it runs on does (run_posix_cpu_timers, beside the timer
+// wheel's timers). Sleeps to 0.3 ms before the tick, then runs until the
+// timer fires or a quarter jiffy after the tick after it (a tick that finds
+// the thread preempted does not fire it); nullopt, with `error`, when it
+// did not fire by then.
+std::optional<int64_t> SeeTick(const TickGrid& grid, std::string* error);
+
+// The tick as a run uses it: read from /proc/timer_list and kept when the
+// next tick is seen there (SeeTick); measured otherwise (MeasureTickGrid).
+// Returns nullopt, with `error` set, when neither gives it.
+std::optional<TickGrid> FindTickGrid(std::string* error);
+
 }  // namespace synack::kernel
