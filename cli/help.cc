@@ -190,14 +190,28 @@ constexpr const char* kHelp = R"(Usage: synack help [COMMAND]
 Shows the overview, or the page of one command (check, fmt, run).
 )";
 
+// One row per command, in the overview's order: the man page (man_page.cc)
+// is made from this table, so a command added here is in both.
+struct Page {
+  const char* command;
+  const char* text;
+};
+constexpr Page kPages[] = {
+    {"check", kCheck}, {"fmt", kFmt}, {"run", kRun}, {"help", kHelp}};
+
 }  // namespace
 
 std::string HelpText(const std::string& topic) {
-  if (topic == "check") return kCheck;
-  if (topic == "fmt") return kFmt;
-  if (topic == "run") return kRun;
-  if (topic == "help") return kHelp;
+  for (const Page& page : kPages) {
+    if (topic == page.command) return page.text;
+  }
   return kOverview;
+}
+
+std::vector<std::string> HelpCommands() {
+  std::vector<std::string> commands;
+  for (const Page& page : kPages) commands.push_back(page.command);
+  return commands;
 }
 
 }  // namespace synack::cli
