@@ -13,7 +13,7 @@ using interpreter::IpVersion;
 
 const std::set<std::string>& Commands() {
   static const std::set<std::string> kCommands = {"check", "fmt", "run",
-                                                  "help", "version"};
+                                                  "list", "help", "version"};
   return kCommands;
 }
 
@@ -64,7 +64,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   }
   if (!Commands().count(args[0])) {
     return usage("unknown command '" + args[0] +
-                 "' (commands: check, fmt, run, help)");
+                 "' (commands: check, fmt, run, list, help)");
   }
   cl.command = args[i++];
 
@@ -112,18 +112,17 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
       }
     } else if (cl.command == "fmt" && arg == "-w") {
       cl.fmt_in_place = true;
+    } else if ((cl.command == "run" || cl.command == "list") &&
+               (arg == "-4" || arg == "-6" || arg == "--ipv4-mapped")) {
+      cl.variants.push_back(arg == "-4"   ? IpVersion::kIpv4
+                            : arg == "-6" ? IpVersion::kIpv6
+                                          : IpVersion::kIpv4MappedIpv6);
     } else if (cl.command != "run") {
       return usage("unknown option '" + arg + "' for '" + cl.command +
                    "' (see 'synack help " + cl.command + "')");
     } else if (std::string error; ParseSuiteFlag(args, &i, &cl.suite,
                                                  &error) != FlagMatch::kNotMine) {
       if (!error.empty()) return usage(error);  // kBad
-    } else if (arg == "-4") {
-      cl.variants.push_back(IpVersion::kIpv4);
-    } else if (arg == "-6") {
-      cl.variants.push_back(IpVersion::kIpv6);
-    } else if (arg == "--ipv4-mapped") {
-      cl.variants.push_back(IpVersion::kIpv4MappedIpv6);
     } else if (arg.rfind("--pcap=", 0) == 0) {
       cl.pcap_path = arg.substr(7);
       if (cl.pcap_path.empty()) return usage("--pcap needs a file name");

@@ -15,7 +15,7 @@
 namespace synack::cli {
 
 struct CommandLine {
-  std::string command;  // "check", "fmt", "run", "help", "version"
+  std::string command;  // "check", "fmt", "run", "list", "help", "version"
   std::string help_topic;  // for "help COMMAND"
   std::vector<std::string> files;
 

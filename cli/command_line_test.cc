@@ -60,7 +60,10 @@ TEST(CommandLineTest, UsageErrors) {
     std::string error;
   } cases[] = {
       {{}, "no command given (try 'synack --help')"},
-      {{"frob"}, "unknown command 'frob' (commands: check, fmt, run, help)"},
+      {{"frob"},
+       "unknown command 'frob' (commands: check, fmt, run, list, help)"},
+      {{"list", "--backend=stack", "a.pkt"},
+       "unknown option '--backend=stack' for 'list' (see 'synack help list')"},
       {{"check"}, "'check' needs at least one file"},
       {{"run", "--no_such_flag=1", "a.pkt"},
        "unknown option '--no_such_flag' (see 'synack help run')"},
@@ -99,6 +102,29 @@ TEST(VariantsTest, ScriptNameRule) {
             VariantsForScript("mtu_probe/basic-v4.pkt"));
   EXPECT_EQ((V{IpVersion::kIpv4, IpVersion::kIpv6, IpVersion::kIpv4MappedIpv6}),
             VariantsForScript("close/close-on-syn-sent.pkt"));
+}
+
+TEST(CommandLineTest, ListTakesTheVariantFlags) {
+  CommandLine cl = MustParse({"list", "-6", "--ipv4-mapped", "dir"});
+  EXPECT_EQ("list", cl.command);
+  EXPECT_EQ((std::vector<IpVersion>{IpVersion::kIpv6,
+                                    IpVersion::kIpv4MappedIpv6}),
+            cl.variants);
+  EXPECT_EQ((std::vector<std::string>{"dir"}), cl.files);
+}
+
+TEST(VariantsTest, SelectedAreTheRulesThatAreWanted) {
+  using V = std::vector<IpVersion>;
+  EXPECT_EQ((V{IpVersion::kIpv4, IpVersion::kIpv6, IpVersion::kIpv4MappedIpv6}),
+            SelectVariants("a.pkt", {}));
+  // The rule's order, whatever the flags' order.
+  EXPECT_EQ((V{IpVersion::kIpv4, IpVersion::kIpv4MappedIpv6}),
+            SelectVariants("a.pkt", {IpVersion::kIpv4MappedIpv6,
+                                     IpVersion::kIpv4}));
+  EXPECT_EQ((V{}), SelectVariants("a-v6.pkt", {IpVersion::kIpv4}));
+  EXPECT_EQ((V{IpVersion::kIpv4}), SelectVariants("a-v4.pkt",
+                                                  {IpVersion::kIpv4,
+                                                   IpVersion::kIpv6}));
 }
 
 TEST(VariantsTest, RunnerDefaultsDifferByFamily) {

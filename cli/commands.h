@@ -9,6 +9,9 @@ namespace synack::cli {
 
 int CheckCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 int FmtCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
+// One line per run `synack run` would make: NAME, VARIANT, SECONDS (the
+// script's length, or "-") and PATH, tab-separated.
+int ListCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 
 }  // namespace synack::cli

@@ -14,6 +14,7 @@ Commands:
   fmt     print scripts in canonical form
   run     run scripts against the Linux kernel (needs root) or synack's
           own TCP/IP stack (needs nothing)
+  list    list the runs run would make, one a line, for other tools
   help    show help for a command: synack help run
 
 Options:
@@ -185,9 +186,23 @@ Exit status: 0 when every script passes in every variant, 1 when one
 fails, 2 on a usage error or a script with errors.
 )";
 
+constexpr const char* kList = R"(Usage: synack list [-4] [-6] [--ipv4-mapped] FILE...
+
+Lists the runs that synack run would make of the same files and variant
+flags, one a line, in its order, four fields separated by tabs: the
+script's name (as reports name it: a directory argument's own name, then
+the path under it), the variant, the script's length in whole seconds
+when every event comes on time ("-" when the script does not parse) and
+the path to run. For tools that register each run as a test of their own,
+such as the CMake module (find_package(synack) and synack_add_tests()).
+
+Exit status: 0 on success, 2 on a usage error or a path that does not
+exist.
+)";
+
 constexpr const char* kHelp = R"(Usage: synack help [COMMAND]
 
-Shows the overview, or the page of one command (check, fmt, run).
+Shows the overview, or the page of one command (check, fmt, run, list).
 )";
 
 // One row per command, in the overview's order: the man page (man_page.cc)
@@ -197,7 +212,8 @@ struct Page {
   const char* text;
 };
 constexpr Page kPages[] = {
-    {"check", kCheck}, {"fmt", kFmt}, {"run", kRun}, {"help", kHelp}};
+    {"check", kCheck}, {"fmt", kFmt},   {"run", kRun},
+    {"list", kList},   {"help", kHelp}};
 
 }  // namespace
 

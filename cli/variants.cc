@@ -2,6 +2,8 @@
 // flags (addresses, MTU, TFO cookies and cmsg symbols).
 #include "cli/variants.h"
 
+#include <algorithm>
+
 namespace synack::cli {
 
 using interpreter::IpVersion;
@@ -21,6 +23,18 @@ std::vector<IpVersion> VariantsForScript(const std::string& path) {
     return {IpVersion::kIpv4, IpVersion::kIpv4MappedIpv6};
   }
   return {IpVersion::kIpv4, IpVersion::kIpv6, IpVersion::kIpv4MappedIpv6};
+}
+
+std::vector<IpVersion> SelectVariants(const std::string& path,
+                                      const std::vector<IpVersion>& wanted) {
+  std::vector<IpVersion> selected;
+  for (IpVersion version : VariantsForScript(path)) {
+    if (wanted.empty() ||
+        std::find(wanted.begin(), wanted.end(), version) != wanted.end()) {
+      selected.push_back(version);
+    }
+  }
+  return selected;
 }
 
 const char* VariantName(IpVersion version) {

@@ -15,6 +15,12 @@ namespace synack::cli {
 // all three otherwise.
 std::vector<interpreter::IpVersion> VariantsForScript(const std::string& path);
 
+// Of VariantsForScript's, those in `wanted` (-4, -6, --ipv4-mapped), in the
+// rule's order; all of them when `wanted` is empty.
+std::vector<interpreter::IpVersion> SelectVariants(
+    const std::string& path,
+    const std::vector<interpreter::IpVersion>& wanted);
+
 const char* VariantName(interpreter::IpVersion version);
 
 struct VariantDefaults {
