@@ -17,7 +17,8 @@ fail() {
 # --- cmake --install
 cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 ||
   { cat "$tmp/install.log"; fail "cmake --install"; }
-for f in bin/synack share/man/man1/synack.1; do
+for f in bin/synack share/man/man1/synack.1 share/synack/cmake/synack-config.cmake \
+         share/synack/cmake/SynackTests.cmake; do
   [ -f "$tmp/prefix/$f" ] || fail "$f not installed"
 done
 if "$tmp/prefix/bin/synack" help run >"$tmp/help.out" 2>&1; then
@@ -51,7 +52,8 @@ if [ -z "$deb" ]; then
   fail "cpack made no .deb"
 else
   dpkg-deb -c "$deb" >"$tmp/contents" || fail "dpkg-deb -c $deb"
-  for f in ./usr/bin/synack ./usr/share/man/man1/synack.1; do
+  for f in ./usr/bin/synack ./usr/share/man/man1/synack.1 \
+           ./usr/share/synack/cmake/SynackTests.cmake; do
     grep -q " $f\$" "$tmp/contents" || fail "the .deb lacks $f"
   done
   depends=$(dpkg-deb -f "$deb" Depends)
