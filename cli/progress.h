@@ -1,6 +1,6 @@
 // What `synack run` shows while a suite runs: a live status line on a
 // terminal or one line per run otherwise, each failure's output once, and
-// the summary at the end.
+// where --backend=both's runs of a script differ.
 #pragma once
 
 #include <cstddef>
@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "cli/reports.h"
+#include "cli/reporter.h"
 #include "cli/suite.h"
 
 namespace synack::cli {
 
-class Progress {
+class Progress : public Reporter {
  public:
   // `terminal`: `out` is a terminal `width` columns wide; the status line
   // is redrawn in place and passing runs show only there. Otherwise every
@@ -23,19 +23,17 @@ class Progress {
   Progress(std::ostream& out, std::ostream& err, bool terminal, int width,
            size_t total, bool verbose, bool single);
 
-  void Started(const std::string& label);
+  void RunStarted(const ReportedRun& run) override;
   // The run's line (on `out`) and, when it did not pass, its output (on
-  // `err`), whole and once. `started`: Started() was called for it.
-  void Finished(const std::string& label, const RunResult& result,
-                bool started);
-  // The run failed on timing and will run again (then Started, Finished).
-  void Retrying(const std::string& label, const RunResult& failed);
-  // A line of its own on `out`, above the status line.
-  void Note(const std::string& line);
-  void Tick();  // redraws the status line (its clock)
-  void Done();  // erases the status line
+  // `err`), whole and once; then a "DIFF" line when the run is the second
+  // of a script's --backend=both pair and the two differ.
+  void RunFinished(const ReportedRun& run, const RunResult& result) override;
+  void RunRetrying(const ReportedRun& run, const RunResult& failed) override;
+  void Tick() override;  // redraws the status line (its clock)
+  bool SuiteEnded(const SuiteEnd& suite) override;  // erases the status line
 
  private:
+  void Note(const std::string& line);  // a line above the status line
   void Clear();
   void Draw();
 
@@ -46,6 +44,7 @@ class Progress {
   size_t total_;
   bool verbose_;
   bool single_;
+  std::vector<bool> started_;  // by run index
   size_t done_ = 0, passed_ = 0, failed_ = 0, running_ = 0;
   std::string last_started_;
   double start_seconds_;
@@ -54,11 +53,5 @@ class Progress {
 
 // "ok    tcp/a.pkt (ipv4) 1.234 s": a run's result line.
 std::string ResultLine(const std::string& label, const RunResult& result);
-
-// The summary: counts, wall time, the five slowest runs, and the runs that
-// both passed and failed across --repeat. Example:
-//   "4 passed, 2 failed (1 timed out), 1 skipped; 7 runs in 12.3 s (-j 4)"
-std::string SummaryText(const std::vector<ReportEntry>& entries,
-                        double wall_seconds, int jobs);
 
 }  // namespace synack::cli
