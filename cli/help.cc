@@ -150,6 +150,11 @@ Suites (directories are searched for *.pkt files, recursively):
   --junit=FILE       write the results to FILE as JUnit XML: a testcase
                      per script and variant, its classname the script's
                      directory, a failure's diagnostics as its text
+                     (with --html, a link to the run's place in the page)
+  --html=DIR         write DIR/index.html: one page, no network needed,
+                     with a ladder diagram of each failing run (what the
+                     script expected, what the stack did, the first
+                     difference marked) and the passing runs' times
   --pcap-dir=DIR     write one pcap per script and variant, named
                      DIR/DIRECTORY/SCRIPT.VARIANT.pcap
 

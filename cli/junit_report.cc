@@ -40,7 +40,8 @@ struct Counts {
   }
 };
 
-std::string TestCase(const ReportEntry& entry) {
+// `link`: the run's place in the HTML page, or empty.
+std::string TestCase(const ReportEntry& entry, const std::string& link) {
   const RunResult& result = entry.result;
   std::string xml = "    <testcase name=\"" + XmlEscape(entry.name, true) +
                     "\" classname=\"" + XmlEscape(entry.class_name, true) +
@@ -56,11 +57,19 @@ std::string TestCase(const ReportEntry& entry) {
                       false) +
             "</system-out>\n";
   }
-  if (result.verdict == Verdict::kPass) {
-    if (first.empty()) return xml + "/>\n";
-    return xml + ">\n" + first + "    </testcase>\n";
+  // The HTML page's place for the run, as a property: what CI systems
+  // show of a testcase besides its failure.
+  // It comes first, as Surefire writes a testcase's properties.
+  std::string properties;
+  if (!link.empty()) {
+    properties = "      <properties><property name=\"html\" value=\"" +
+                 XmlEscape(link, true) + "\"/></properties>\n";
   }
-  xml += ">\n";
+  if (result.verdict == Verdict::kPass) {
+    if (first.empty() && properties.empty()) return xml + "/>\n";
+    return xml + ">\n" + properties + first + "    </testcase>\n";
+  }
+  xml += ">\n" + properties;
   const std::string word = VerdictWord(result.verdict);
   const std::string message = XmlEscape(FirstErrorLine(result), true);
   if (result.verdict == Verdict::kSkipped) {
@@ -77,7 +86,7 @@ std::string TestCase(const ReportEntry& entry) {
 }  // namespace
 
 std::string RenderJUnit(const std::vector<ReportEntry>& entries,
-                        double wall_seconds) {
+                        double wall_seconds, const std::string& html_link) {
   std::map<std::string, std::vector<const ReportEntry*>> by_class;
   Counts all;
   for (const ReportEntry& entry : entries) {
@@ -92,7 +101,14 @@ std::string RenderJUnit(const std::vector<ReportEntry>& entries,
     for (const ReportEntry* entry : members) counts.Add(entry->result);
     xml += "  <testsuite name=\"" + XmlEscape(class_name, true) + "\"" +
            counts.Attributes() + " time=\"" + ReportSeconds(counts.seconds) + "\">\n";
-    for (const ReportEntry* entry : members) xml += TestCase(*entry);
+    for (const ReportEntry* entry : members) {
+      // The page names a run by its place in the suite.
+      const std::string link =
+          html_link.empty() ? ""
+                            : html_link + "#run-" +
+                                  std::to_string(entry - entries.data() + 1);
+      xml += TestCase(*entry, link);
+    }
     xml += "  </testsuite>\n";
   }
   xml += "</testsuites>\n";
@@ -101,7 +117,8 @@ std::string RenderJUnit(const std::vector<ReportEntry>& entries,
 
 bool JUnitReporter::SuiteEnded(const SuiteEnd& suite) {
   return WriteReportFile(
-      path_, RenderJUnit(EntriesOf(suite.runs), suite.wall_seconds), err_);
+      path_, RenderJUnit(EntriesOf(suite.runs), suite.wall_seconds, html_link_),
+      err_);
 }
 
 }  // namespace synack::cli

@@ -10,10 +10,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <ostream>
 
 #include "cli/commands.h"
+#include "cli/html_report.h"
 #include "cli/junit_report.h"
 #include "cli/progress.h"
 #include "cli/reporter.h"
@@ -27,6 +29,8 @@
 namespace synack::cli {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 // The terminal's progress and summary, then each report file asked for.
 Reporters MakeReporters(const CommandLine& cl, const SuitePlan& plan,
@@ -46,7 +50,22 @@ Reporters MakeReporters(const CommandLine& cl, const SuitePlan& plan,
     reporters.Add(std::make_unique<TapReporter>(cl.suite.tap_path, err));
   }
   if (!cl.suite.junit_path.empty()) {
-    reporters.Add(std::make_unique<JUnitReporter>(cl.suite.junit_path, err));
+    // The link goes from the JUnit file's directory to the page, so that
+    // the two can be moved together (a CI job's artifacts).
+    std::string link;
+    if (!cl.suite.html_dir.empty()) {
+      const fs::path junit_dir =
+          fs::absolute(cl.suite.junit_path).lexically_normal().parent_path();
+      link = fs::absolute(HtmlReportPath(cl.suite.html_dir))
+                 .lexically_normal()
+                 .lexically_relative(junit_dir)
+                 .string();
+    }
+    reporters.Add(
+        std::make_unique<JUnitReporter>(cl.suite.junit_path, err, link));
+  }
+  if (!cl.suite.html_dir.empty()) {
+    reporters.Add(std::make_unique<HtmlReporter>(cl.suite.html_dir, err));
   }
   return reporters;
 }

@@ -194,12 +194,12 @@ std::optional<SuitePlan> PlanSuite(const CommandLine& cl, std::ostream& err) {
         plan.script_errors = true;
         suite_job.decided = RunResult{Verdict::kError, 0, problems};
       }
+      // The HTML report draws a failing run from its record.
+      job.keep_record = plan.both || !cl.suite.html_dir.empty();
       if (plan.both && kind == BackendKind::kStack) {
         job.partner = plan.jobs.size() - 1;
         plan.jobs.back().partner = plan.jobs.size();
       }
-      job.keep_record = job.partner != SIZE_MAX;
-      if (job.keep_record) plan.jobs.back().keep_record = true;
       plan.jobs.push_back(std::move(job));
       plan.suite_jobs.push_back(std::move(suite_job));
       plan.runs.push_back(std::move(run));

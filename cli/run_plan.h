@@ -31,7 +31,7 @@ struct PlannedJob {
   // --backend=both: the run of the same script on the other backend.
   size_t partner = SIZE_MAX;
   // The child writes what it did (RunRecord) for the reporters: for
-  // --backend=both's difference finder.
+  // --backend=both's difference finder and the HTML report's ladders.
   bool keep_record = false;
 };
 

@@ -93,6 +93,7 @@ FlagMatch ParseSuiteFlag(const std::vector<std::string>& args, size_t* i,
   for (const PathFlag& flag :
        {PathFlag{"--tap", &flags->tap_path, "a file name"},
         PathFlag{"--junit", &flags->junit_path, "a file name"},
+        PathFlag{"--html", &flags->html_dir, "a directory"},
         PathFlag{"--pcap-dir", &flags->pcap_dir, "a directory"}}) {
     if ((value = Value(args, i, flag.name, &missing))) {
       if (missing || value->empty()) {

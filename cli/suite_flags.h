@@ -15,6 +15,7 @@ struct SuiteFlags {
   int repeat = 1;             // --repeat=N
   std::string tap_path;       // --tap=FILE
   std::string junit_path;     // --junit=FILE
+  std::string html_dir;       // --html=DIR: DIR/index.html
   std::string pcap_dir;       // --pcap-dir=DIR
   std::optional<int> shard_index;  // --shard-index=N
   std::optional<int> shard_count;  // --shard-count=N

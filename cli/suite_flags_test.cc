@@ -16,7 +16,7 @@ TEST(SuiteFlagsTest, AllForms) {
   ParsedCommandLine parsed = Parse(
       {"run", "-j", "8", "--filter", "tcp/(close|open)/", "--fail-fast",
        "--repeat=3", "--tap=out.tap", "--junit", "out.xml",
-       "--pcap-dir=caps", "--shard-index=1", "--shard-count", "4",
+       "--pcap-dir=caps", "--html=report", "--shard-index=1", "--shard-count", "4",
        "--no-realtime", "dir", "-4"});
   ASSERT_EQ("", parsed.error);
   const SuiteFlags& suite = parsed.command_line->suite;
@@ -27,6 +27,7 @@ TEST(SuiteFlagsTest, AllForms) {
   EXPECT_EQ("out.tap", suite.tap_path);
   EXPECT_EQ("out.xml", suite.junit_path);
   EXPECT_EQ("caps", suite.pcap_dir);
+  EXPECT_EQ("report", suite.html_dir);
   EXPECT_EQ(1, suite.shard_index);
   EXPECT_EQ(4, suite.shard_count);
   EXPECT_FALSE(suite.realtime);
@@ -53,6 +54,7 @@ TEST(SuiteFlagsTest, UsageErrors) {
   EXPECT_EQ("--repeat needs a count (1 or more), found '-1'",
             Parse({"run", "--repeat=-1", "a"}).error);
   EXPECT_EQ("--junit needs a file name", Parse({"run", "--junit=", "a"}).error);
+  EXPECT_EQ("--html needs a directory", Parse({"run", "--html=", "a"}).error);
   EXPECT_EQ("--pcap-dir needs a directory", Parse({"run", "a", "--pcap-dir"}).error);
   EXPECT_EQ("--shard-count needs a number (1 or more), found '0'",
             Parse({"run", "--shard-count=0", "a"}).error);

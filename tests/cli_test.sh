@@ -128,6 +128,30 @@ gone() {
 # On the stack, the runs' %{ }% blocks go to one python3 for the suite:
 # verdicts and diagnostics as a python3 of each run's own gives them.
 expect_run 1 stack-blocks run --backend=stack -4 -j 1 blocks
+# --html: one page for the suite. The failing run's ladder has a row per
+# event and marks line 4, where listen() did not fail; the passing run is
+# listed; the JUnit file links each run to its place in the page.
+(cd "$golden" && "$synack" run --backend=stack -4 -j 1 --html="$tmp/html" \
+  --junit="$tmp/html.xml" suite/fail.pkt suite/pass.pkt) >"$tmp/html.out" 2>&1
+check html-status test $? -eq 1
+check html-page python3 - "$tmp/html/index.html" "$tmp/html.xml" <<'PY'
+import re
+import sys
+import xml.etree.ElementTree as ET
+page = open(sys.argv[1], encoding="utf-8").read()
+articles = re.findall(r'<article class="run failing" id="(run-\d+)"', page)
+assert articles == ["run-1"], articles
+rows = re.findall(r'<g class="row (\w+)" data-line="(\d+)"', page)
+assert rows == [("ok", "3"), ("diverged", "4")], rows
+assert "listen: expected -1 EINVAL, got 0" in page
+assert re.search(r'<tr id="run-2" class="passed"><td>ok</td>'
+                 r'<td>suite/pass.pkt \(ipv4\)</td><td class="seconds">'
+                 r'\d+\.\d{3} s</td></tr>', page), page
+assert 'data-passed="1" data-failed="1" data-skipped="0"' in page
+links = [p.get("value") for p in ET.parse(sys.argv[2]).getroot().iter("property")
+         if p.get("name") == "html"]
+assert links == ["html/index.html#run-1", "html/index.html#run-2"], links
+PY
 # A suite killed while a block runs leaves neither that python3 nor the
 # worker running the block behind.
 (cd "$golden" && exec "$synack" run --backend=stack -4 blocks-loop.pkt) \
