@@ -40,6 +40,7 @@ expect 0 fmt-good fmt good.pkt
 expect 0 help-run help run
 expect 0 list list suite timing/late.pkt
 expect 0 list-v6 list -6 suite
+expect 0 list-unparsable list unparsable.pkt
 expect 2 jobs-zero run -j 0 good.pkt
 expect 2 filter-bad run --filter='(' good.pkt
 expect 2 repeat-bad run --repeat=0 good.pkt
