@@ -58,6 +58,52 @@ table.others td, table.others th { padding: .15em .8em; text-align: left;
 table.others td.seconds { text-align: right; font-variant-numeric: tabular-nums; }
 )";
 
+// The index of failing runs, filled in from what the browser drew: for
+// each run, the rows drawn as its first difference (their lines, the
+// colour they show in, whether the rows go down in time order), and the
+// counts of the runs shown. A reader gets links to each failure; a test
+// (tests/html_browser_test.sh) reads the same from the rendered page.
+// Without scripts the index stays hidden and the rest reads the same.
+constexpr const char* kIndexScript = R"(
+(function () {
+  var list = document.querySelector('#index ol');
+  var shown = function (element) {
+    var box = element.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  var runs = Array.from(document.querySelectorAll('article.run.failing'))
+      .filter(shown);
+  runs.forEach(function (run) {
+    var item = document.createElement('li');
+    var link = document.createElement('a');
+    link.href = '#' + run.id;
+    link.textContent = run.querySelector('h2').textContent;
+    item.appendChild(link);
+    item.dataset.run = run.id;
+    var marked = Array.from(run.querySelectorAll('g.row.diverged')).filter(shown);
+    item.dataset.marked = marked.map(function (g) { return g.dataset.line; })
+        .join(' ');
+    if (marked.length > 0) {
+      var shape = marked[0].querySelector('line, rect:not(.band)');
+      item.dataset.stroke = getComputedStyle(shape).stroke;
+      var rows = Array.from(run.querySelectorAll('g.row'));
+      item.dataset.timeGoesDown = rows.every(function (g, i) {
+        return i === 0 || g.getBoundingClientRect().top >
+                          rows[i - 1].getBoundingClientRect().top;
+      }) ? 'yes' : 'no';
+      item.appendChild(document.createTextNode(
+          ': differs at line ' + item.dataset.marked));
+    }
+    list.appendChild(item);
+  });
+  document.getElementById('index').hidden = runs.length === 0;
+  var counts = document.getElementById('counts');
+  counts.dataset.shownFailed = runs.length;
+  counts.dataset.shownPassed =
+      Array.from(document.querySelectorAll('tr.passed')).filter(shown).length;
+})();
+)";
+
 std::string Text(std::string_view text) { return XmlEscape(text, false); }
 
 std::string Trim(std::string_view text) {
@@ -303,7 +349,8 @@ std::string RenderHtml(const std::vector<ReportedRun>& runs,
   html += "<p id=\"counts\" data-passed=\"" + std::to_string(passed) +
           "\" data-failed=\"" + std::to_string(failed) + "\" data-skipped=\"" +
           std::to_string(skipped) + "\">" + counts + "</p>\n";
-  html += "<section id=\"failing\">\n";
+  html += "<nav id=\"index\" hidden><h2>Failing runs</h2><ol></ol></nav>\n"
+          "<section id=\"failing\">\n";
   for (const ReportedRun& run : runs) {
     if (Failed(run.entry.result.verdict)) html += FailingRun(run);
   }
@@ -325,7 +372,8 @@ std::string RenderHtml(const std::vector<ReportedRun>& runs,
             Text(run.entry.label + note) + "</td><td class=\"seconds\">" +
             Seconds(result.seconds) + "</td></tr>\n";
   }
-  html += "</table>\n</section>\n</body>\n</html>\n";
+  html += "</table>\n</section>\n<script>" + std::string(kIndexScript) +
+          "</script>\n</body>\n</html>\n";
   return html;
 }
 

@@ -124,8 +124,10 @@ TEST(HtmlReportTest, PageIsSelfContained) {
        {"http:", "https:", "//", "<link", "src=", "@import", "@font-face"}) {
     EXPECT_EQ(std::string::npos, html.find(outside)) << outside;
   }
-  // url() only for the page's own arrowheads.
+  // url() only for the page's own arrowheads; the one script inline.
   EXPECT_EQ(Count(html, "url("), Count(html, "url(#"));
+  EXPECT_EQ(1u, Count(html, "<script>"));
+  EXPECT_EQ(1u, Count(html, "<script"));
 }
 
 // A run stopped without a failure tied to a line (killed after --timeout):
