@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "cli/help.h"
 #include "cli/variants.h"
 
@@ -102,6 +104,28 @@ TEST(VariantsTest, ScriptNameRule) {
             VariantsForScript("mtu_probe/basic-v4.pkt"));
   EXPECT_EQ((V{IpVersion::kIpv4, IpVersion::kIpv6, IpVersion::kIpv4MappedIpv6}),
             VariantsForScript("close/close-on-syn-sent.pkt"));
+}
+
+// A script's own --ip_version line names its one variant, whatever its name.
+TEST(VariantsTest, ScriptsOwnIpVersionLine) {
+  using V = std::vector<IpVersion>;
+  const std::string dir = ::testing::TempDir();
+  auto write = [&dir](const std::string& name, const std::string& text) {
+    std::ofstream(dir + name) << text;
+    return dir + name;
+  };
+  const std::string v4 = write("syncookies_ip4.pkt",
+                               "// IPv4 only\n\n--ip_version=ipv4\n\n0 socket(...)\n");
+  EXPECT_EQ(IpVersion::kIpv4, ScriptIpVersion(v4));
+  EXPECT_EQ((V{IpVersion::kIpv4}), VariantsForScript(v4));
+  EXPECT_EQ((V{}), SelectVariants(v4, {IpVersion::kIpv6}));
+  EXPECT_EQ((V{IpVersion::kIpv4MappedIpv6}),
+            VariantsForScript(write("m-v6.pkt", "--ip_version=ipv4-mapped-ipv6 \r\n")));
+  // Not at a line's start (a comment, an indented line): not the option.
+  const std::string none = write("n.pkt", "// --ip_version=ipv6\n --ip_version=ipv6\n");
+  EXPECT_EQ(std::nullopt, ScriptIpVersion(none));
+  EXPECT_EQ(3u, VariantsForScript(none).size());
+  EXPECT_EQ(std::nullopt, ScriptIpVersion(dir + "no-such.pkt"));
 }
 
 TEST(CommandLineTest, ListTakesTheVariantFlags) {

@@ -72,8 +72,9 @@ from `tc` act on the stack; any other command is skipped with a warning.
 
 Each script runs in packetdrill's IP variants: ipv4, ipv6 and
 ipv4-mapped-ipv6, only ipv6 for names ending v6.pkt, only ipv4 and
-ipv4-mapped-ipv6 for names ending v4.pkt; each variant with the addresses
-and -D symbols that packetdrill's runner (run_all.py) passes.
+ipv4-mapped-ipv6 for names ending v4.pkt, only the one that a script's own
+--ip_version= line names; each variant with the addresses and -D symbols
+that packetdrill's runner (run_all.py) passes.
 
 Variant selection:
   -4                 run the ipv4 variant

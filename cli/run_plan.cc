@@ -20,15 +20,8 @@ namespace {
 using interpreter::IpVersion;
 using interpreter::RunConfig;
 
-std::optional<IpVersion> ParseIpVersion(const std::string& text) {
-  if (text == "ipv4") return IpVersion::kIpv4;
-  if (text == "ipv6") return IpVersion::kIpv6;
-  if (text == "ipv4-mapped-ipv6") return IpVersion::kIpv4MappedIpv6;
-  return std::nullopt;
-}
-
 // The variants to run `path` in: an explicit --ip_version wins, then -4/-6/
-// --ipv4-mapped (in the script-name rule's order), then the script-name rule.
+// --ipv4-mapped (of the script's: VariantsForScript), then the script's.
 std::vector<IpVersion> RunVariants(const CommandLine& cl,
                                    const std::string& path) {
   for (const auto& [name, value] : cl.flags) {

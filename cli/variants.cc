@@ -3,6 +3,7 @@
 #include "cli/variants.h"
 
 #include <algorithm>
+#include <fstream>
 
 namespace synack::cli {
 
@@ -17,7 +18,31 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
+std::optional<IpVersion> ParseIpVersion(const std::string& text) {
+  if (text == "ipv4") return IpVersion::kIpv4;
+  if (text == "ipv6") return IpVersion::kIpv6;
+  if (text == "ipv4-mapped-ipv6") return IpVersion::kIpv4MappedIpv6;
+  return std::nullopt;
+}
+
+std::optional<IpVersion> ScriptIpVersion(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  constexpr char kOption[] = "--ip_version=";
+  while (std::getline(in, line)) {
+    if (line.rfind(kOption, 0) != 0) continue;
+    std::string value = line.substr(sizeof kOption - 1);
+    value.erase(value.find_last_not_of(" \t\r") + 1);
+    return ParseIpVersion(value);
+  }
+  return std::nullopt;
+}
+
 std::vector<IpVersion> VariantsForScript(const std::string& path) {
+  // A script written for one IP version says so (as Linux's packetdrill
+  // selftests do: tcp_syncookies_ip4_9k.pkt sets an IPv4 MTU and expects
+  // IPv4's MSS table); running it in another only fails.
+  if (std::optional<IpVersion> stated = ScriptIpVersion(path)) return {*stated};
   if (EndsWith(path, "v6.pkt")) return {IpVersion::kIpv6};
   if (EndsWith(path, "v4.pkt")) {
     return {IpVersion::kIpv4, IpVersion::kIpv4MappedIpv6};
