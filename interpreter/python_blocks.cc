@@ -1,7 +1,6 @@
-// `%{ }%` blocks: TCP_INFO snapshots and the python3 driver that runs them.
+// `%{ }%` blocks: the python3 driver that runs them.
 #include "interpreter/python_blocks.h"
 
-#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -21,64 +20,6 @@ namespace synack::interpreter {
 
 namespace {
 
-struct InfoField {
-  const char* name;
-  size_t offset;
-  size_t size;
-};
-
-#define FIELD(name) \
-  InfoField { #name, offsetof(tcp_info, name), sizeof(tcp_info::name) }
-
-// struct tcp_info as <linux/tcp.h> declares it, bit fields aside.
-constexpr InfoField kFields[] = {
-    FIELD(tcpi_state), FIELD(tcpi_ca_state), FIELD(tcpi_retransmits),
-    FIELD(tcpi_probes), FIELD(tcpi_backoff), FIELD(tcpi_options),
-    FIELD(tcpi_rto), FIELD(tcpi_ato), FIELD(tcpi_snd_mss),
-    FIELD(tcpi_rcv_mss), FIELD(tcpi_unacked), FIELD(tcpi_sacked),
-    FIELD(tcpi_lost), FIELD(tcpi_retrans), FIELD(tcpi_fackets),
-    FIELD(tcpi_last_data_sent), FIELD(tcpi_last_ack_sent),
-    FIELD(tcpi_last_data_recv), FIELD(tcpi_last_ack_recv), FIELD(tcpi_pmtu),
-    FIELD(tcpi_rcv_ssthresh), FIELD(tcpi_rtt), FIELD(tcpi_rttvar),
-    FIELD(tcpi_snd_ssthresh), FIELD(tcpi_snd_cwnd), FIELD(tcpi_advmss),
-    FIELD(tcpi_reordering), FIELD(tcpi_rcv_rtt), FIELD(tcpi_rcv_space),
-    FIELD(tcpi_total_retrans), FIELD(tcpi_pacing_rate),
-    FIELD(tcpi_max_pacing_rate), FIELD(tcpi_bytes_acked),
-    FIELD(tcpi_bytes_received), FIELD(tcpi_segs_out), FIELD(tcpi_segs_in),
-    FIELD(tcpi_notsent_bytes), FIELD(tcpi_min_rtt), FIELD(tcpi_data_segs_in),
-    FIELD(tcpi_data_segs_out), FIELD(tcpi_delivery_rate),
-    FIELD(tcpi_busy_time), FIELD(tcpi_rwnd_limited),
-    FIELD(tcpi_sndbuf_limited), FIELD(tcpi_delivered),
-    FIELD(tcpi_delivered_ce), FIELD(tcpi_bytes_sent),
-    FIELD(tcpi_bytes_retrans), FIELD(tcpi_dsack_dups), FIELD(tcpi_reord_seen),
-    FIELD(tcpi_rcv_ooopack), FIELD(tcpi_snd_wnd),
-};
-
-#undef FIELD
-
-// Fields newer kernels (6.2 and 6.7) append after tcpi_snd_wnd, which the
-// build host's headers may not have yet.
-constexpr size_t kAfterSndWnd =
-    offsetof(tcp_info, tcpi_snd_wnd) + sizeof(tcp_info::tcpi_snd_wnd);
-constexpr InfoField kNewerFields[] = {
-    {"tcpi_rcv_wnd", kAfterSndWnd, 4},
-    {"tcpi_rehash", kAfterSndWnd + 4, 4},
-    {"tcpi_total_rto", kAfterSndWnd + 8, 2},
-    {"tcpi_total_rto_recoveries", kAfterSndWnd + 10, 2},
-    {"tcpi_total_rto_time", kAfterSndWnd + 12, 4},
-};
-
-int64_t ReadUnsigned(const uint8_t* data, size_t size) {
-  uint64_t value = 0;
-  // Host order: tcp_info is native.
-  switch (size) {
-    case 1: value = data[0]; break;
-    case 2: { uint16_t v; std::memcpy(&v, data, 2); value = v; break; }
-    case 4: { uint32_t v; std::memcpy(&v, data, 4); value = v; break; }
-    default: std::memcpy(&value, data, 8); break;
-  }
-  return static_cast<int64_t>(value);
-}
 
 void AppendJsonString(std::string* out, const std::string& text) {
   *out += '"';
@@ -241,43 +182,6 @@ main()
 )PY";
 }
 
-NamedValues TcpInfoValues(const uint8_t* data, size_t len) {
-  NamedValues values;
-  for (const InfoField& field : kFields) {
-    if (field.offset + field.size <= len) {
-      values.emplace_back(field.name, ReadUnsigned(data + field.offset,
-                                                   field.size));
-    }
-  }
-  // Bit fields: snd_wscale and rcv_wscale share byte 6 (low nibble first
-  // on the little-endian hosts Linux runs this on); byte 7 holds
-  // delivery_rate_app_limited (bit 0) and fastopen_client_fail (bits 1-2).
-  if (len > 6) {
-    values.emplace_back("tcpi_snd_wscale", data[6] & 0x0f);
-    values.emplace_back("tcpi_rcv_wscale", data[6] >> 4);
-  }
-  if (len > 7) {
-    values.emplace_back("tcpi_delivery_rate_app_limited", data[7] & 1);
-    values.emplace_back("tcpi_fastopen_client_fail", (data[7] >> 1) & 3);
-  }
-  for (const InfoField& field : kNewerFields) {
-    if (field.offset + field.size <= len) {
-      values.emplace_back(field.name, ReadUnsigned(data + field.offset,
-                                                   field.size));
-    }
-  }
-  return values;
-}
-
-std::optional<NamedValues> SnapshotTcpInfo(Syscalls& syscalls, int live_fd) {
-  uint8_t buffer[512] = {};
-  socklen_t len = sizeof buffer;
-  SyscallResult result =
-      syscalls.Getsockopt(live_fd, IPPROTO_TCP, TCP_INFO, buffer, &len);
-  if (result.ret != 0) return std::nullopt;
-  return TcpInfoValues(buffer, len);
-}
-
 CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
                           const std::string& python, int server_fd,
                           const std::string& temp_dir) {
@@ -351,6 +255,11 @@ CodeVerdict RunCodeBlocks(const std::vector<CodeSnapshot>& blocks,
       verdict.message +=
           "\n(tcpi_* names exist only while a socket from socket() or "
           "accept() is open)";
+    }
+    if (kind == "NameError" && message.find("'SK_MEMINFO_") != std::string::npos) {
+      verdict.message +=
+          "\n(SK_MEMINFO_* names exist only while a socket is open and its "
+          "backend answers getsockopt(SO_MEMINFO); the own stack does not)";
     }
   }
   if (!run.output.empty()) verdict.message += "\npython output:\n" + run.output;

@@ -12,24 +12,16 @@
 
 #include "grammar/ast.h"
 #include "interpreter/backend.h"
+#include "interpreter/socket_values.h"
 
 namespace synack::interpreter {
-
-using NamedValues = std::vector<std::pair<std::string, int64_t>>;
 
 // One block and what it sees.
 struct CodeSnapshot {
   grammar::Location loc;  // the block's event; its code starts on this line
   std::string code;
-  NamedValues values;     // tcpi_* fields and counters
+  NamedValues values;     // the socket's (socket_values.h) and counters
 };
-
-// The tcpi_* names of a TCP_INFO result, only the fields within `len` (a
-// backend may fill fewer than the headers know).
-NamedValues TcpInfoValues(const uint8_t* data, size_t len);
-
-// TCP_INFO of `live_fd` as tcpi_* values; nullopt when getsockopt fails.
-std::optional<NamedValues> SnapshotTcpInfo(Syscalls& syscalls, int live_fd);
 
 struct CodeVerdict {
   bool ok = true;

@@ -1,7 +1,6 @@
 #include "interpreter/python_blocks.h"
 
 #include <gtest/gtest.h>
-#include <linux/tcp.h>
 
 #include <stdlib.h>
 
@@ -13,48 +12,6 @@
 
 namespace synack::interpreter {
 namespace {
-
-int64_t ValueOf(const NamedValues& values, const std::string& name) {
-  auto it = std::find_if(values.begin(), values.end(),
-                         [&](const auto& entry) { return entry.first == name; });
-  return it == values.end() ? -12345 : it->second;
-}
-
-bool Has(const NamedValues& values, const std::string& name) {
-  return ValueOf(values, name) != -12345;
-}
-
-TEST(TcpInfoValuesTest, NamesEveryFieldTheBackendFilled) {
-  tcp_info info{};
-  info.tcpi_state = 1;
-  info.tcpi_ca_state = 3;
-  info.tcpi_snd_wscale = 8;
-  info.tcpi_rcv_wscale = 7;
-  info.tcpi_options = 7;
-  info.tcpi_snd_cwnd = 10;
-  info.tcpi_rtt = 20000;
-  info.tcpi_bytes_acked = 1ull << 40;
-  info.tcpi_snd_wnd = 65535;
-  uint8_t bytes[sizeof info + 16] = {};
-  std::memcpy(bytes, &info, sizeof info);
-  NamedValues values = TcpInfoValues(bytes, sizeof info);
-  EXPECT_EQ(ValueOf(values, "tcpi_state"), 1);
-  EXPECT_EQ(ValueOf(values, "tcpi_ca_state"), 3);
-  EXPECT_EQ(ValueOf(values, "tcpi_snd_wscale"), 8);
-  EXPECT_EQ(ValueOf(values, "tcpi_rcv_wscale"), 7);
-  EXPECT_EQ(ValueOf(values, "tcpi_options"), 7);
-  EXPECT_EQ(ValueOf(values, "tcpi_snd_cwnd"), 10);
-  EXPECT_EQ(ValueOf(values, "tcpi_rtt"), 20000);
-  EXPECT_EQ(ValueOf(values, "tcpi_bytes_acked"), int64_t{1} << 40);
-  EXPECT_EQ(ValueOf(values, "tcpi_snd_wnd"), 65535);
-  // Newer kernels' fields only when the length covers them.
-  EXPECT_FALSE(Has(values, "tcpi_rcv_wnd"));
-  EXPECT_TRUE(Has(TcpInfoValues(bytes, sizeof info + 16), "tcpi_rcv_wnd"));
-  // An old kernel's shorter struct: only what it filled.
-  NamedValues old = TcpInfoValues(bytes, 104);
-  EXPECT_TRUE(Has(old, "tcpi_total_retrans"));
-  EXPECT_FALSE(Has(old, "tcpi_pacing_rate"));
-}
 
 using testing::Block;
 

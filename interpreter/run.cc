@@ -169,10 +169,7 @@ bool Runner::RunCodeEvent(const grammar::Event& event,
   snapshot.loc = event.loc;
   snapshot.code = code.code;
   if (std::optional<int> fd = fds_.CurrentSocket()) {
-    if (std::optional<NamedValues> info =
-            SnapshotTcpInfo(backend_.syscalls(), *fd)) {
-      snapshot.values = std::move(*info);
-    }
+    snapshot.values = SnapshotSocketValues(backend_.syscalls(), *fd);
   }
   for (const auto& [name, value] : backend_.Counters()) {
     snapshot.values.emplace_back(name, value);
