@@ -34,6 +34,10 @@ struct CommandLine {
   uint64_t seed = 1;  // run: --seed=N, the own stack's ISN and timestamp key
   // run: --tick-phase=F|off (RunConfig::tick_phase); unset: its default.
   std::optional<double> tick_phase;
+  // run: the addresses and -D symbols packetdrill's runner gives each
+  // variant (RunnerDefaults); off for `synack packetdrill`, which starts
+  // from packetdrill's own defaults as packetdrill does.
+  bool runner_defaults = true;
   bool fmt_in_place = false;     // fmt: -w
   SuiteFlags suite;  // run: -j, --filter, --repeat, reports, shards
 };

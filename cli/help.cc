@@ -16,6 +16,9 @@ Commands:
           own TCP/IP stack (needs nothing)
   list    list the runs run would make, one a line, for other tools
   help    show help for a command: synack help run
+  packetdrill ARGS...
+          packetdrill's own command line, flags and exit statuses (also
+          when synack is started through a link named packetdrill)
 
 Options:
   -h, --help   show this help

@@ -6,10 +6,20 @@
 #include "cli/command_line.h"
 #include "cli/commands.h"
 #include "cli/help.h"
+#include "cli/packetdrill_command.h"
 
 int main(int argc, char** argv) {
   using namespace synack::cli;
   const std::vector<std::string> args(argv + 1, argv + argc);
+  // Started through a link named packetdrill, or as `synack packetdrill`:
+  // packetdrill's command line, for runners written for packetdrill.
+  const std::string program = argc > 0 ? argv[0] : "";
+  if (program.substr(program.rfind('/') + 1) == "packetdrill") {
+    return PacketdrillCommand(args, std::cerr);
+  }
+  if (!args.empty() && args[0] == "packetdrill") {
+    return PacketdrillCommand({args.begin() + 1, args.end()}, std::cerr);
+  }
   const ParsedCommandLine parsed = ParseCommandLine(args);
   if (!parsed.command_line) {
     std::cerr << "synack: " << parsed.error << "\n";

@@ -127,7 +127,9 @@ std::optional<SuitePlan> PlanSuite(const CommandLine& cl, std::ostream& err) {
     const ScriptFile& file = files[planned_run.file];
     if (!previous || previous->file != planned_run.file ||
         previous->variant != planned_run.variant) {
-      const VariantDefaults variant = RunnerDefaults(planned_run.variant);
+      const VariantDefaults variant = cl.runner_defaults
+                                          ? RunnerDefaults(planned_run.variant)
+                                          : VariantDefaults{};
       grammar::Defines defines = variant.defines;
       for (const auto& [name, value] : cl.defines) defines[name] = value;
       loaded = std::make_shared<const LoadedScript>(LoadScript(file.path, defines));
