@@ -186,6 +186,9 @@ struct TcpPacket {
   // outbound, none are sent when inbound). `any_options`: `<...>`.
   std::optional<std::vector<TcpOption>> options;
   bool any_options = false;
+  // `> S.`: flags alone, a sketch for `synack run --update` to fill in with
+  // what the stack sends; the checker refuses it in a script that is run.
+  bool sketch = false;
 };
 
 struct UdpPacket {

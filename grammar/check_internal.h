@@ -43,7 +43,7 @@ void CheckSyscall(SyscallEvent& call, const Defines& defines,
 // check_packet.cc: sequence ranges, option values, ICMP names, addresses;
 // resolves `-D` symbols in TCP option cookies and ICMP codes. `at` is the
 // event's location, since packet fields carry none of their own.
-void CheckPacket(PacketEvent& packet, Location at, const Defines& defines,
+void CheckPacket(PacketEvent& packet, Location at, const CheckOptions& options,
                  Reporter& reporter);
 
 }  // namespace synack::grammar

@@ -262,13 +262,24 @@ void CheckEncapsulation(const Encapsulation& encap, Location at,
 
 }  // namespace
 
-void CheckPacket(PacketEvent& packet, Location at, const Defines& defines,
+void CheckPacket(PacketEvent& packet, Location at, const CheckOptions& options,
                  Reporter& reporter) {
+  const Defines& defines = options.defines;
   for (const Encapsulation& encap : packet.encapsulations) {
     CheckEncapsulation(encap, at, reporter);
   }
   if (packet.ip_info) CheckIpInfo(*packet.ip_info, at, reporter);
   if (auto* tcp = std::get_if<TcpPacket>(&packet.packet)) {
+    if (tcp->sketch && packet.direction == Direction::kInbound) {
+      reporter.Error(at, "an injected packet needs its sequence numbers",
+                     "a segment is written start:end(length), e.g. 1:1001(1000)");
+      return;
+    }
+    if (tcp->sketch && !options.sketches) {
+      reporter.Error(at, "a sketched packet: flags alone, no sequence numbers",
+                     "`synack run --update` fills it in with what the stack sends");
+      return;
+    }
     CheckTcp(*tcp, packet.direction, at, defines, reporter);
   } else if (auto* icmp = std::get_if<IcmpPacket>(&packet.packet)) {
     CheckIcmp(*icmp, at, defines, reporter);

@@ -123,7 +123,7 @@ std::vector<Diagnostic> Check(Script& script, const CheckOptions& options) {
   for (Event& event : script.events) {
     times.Check(event);
     if (auto* packet = std::get_if<PacketEvent>(&event.action)) {
-      CheckPacket(*packet, event.loc, options.defines, reporter);
+      CheckPacket(*packet, event.loc, options, reporter);
     } else if (auto* call = std::get_if<SyscallEvent>(&event.action)) {
       CheckSyscall(*call, options.defines, reporter);
     }

@@ -19,6 +19,9 @@ using Defines = std::map<std::string, std::string>;
 
 struct CheckOptions {
   Defines defines;
+  // Outbound packets sketched as flags alone (`> S.`) are allowed: the
+  // script is to be filled in by `synack run --update`.
+  bool sketches = false;
 };
 
 // Checks `script` and resolves symbols in place: a Symbol named by a `-D`

@@ -273,6 +273,17 @@ const BadScript kBadScripts[] = {
      "  +0 connect(3, {sa_family=AF_INET, sin_port=htons(70000), "
      "sin_addr=inet_addr(\"192.0.2.1\")}, 16) = 0\n"
      "                                                   ^\n"},
+    {"Sketch",
+     "0 < S\n+0 > S.\n",
+     "test.pkt:1:1: error: an injected packet needs its sequence numbers\n"
+     "  0 < S\n"
+     "  ^\n"
+     "  hint: a segment is written start:end(length), e.g. 1:1001(1000)\n"
+     "test.pkt:2:1: error: a sketched packet: flags alone, no sequence "
+     "numbers\n"
+     "  +0 > S.\n"
+     "  ^\n"
+     "  hint: `synack run --update` fills it in with what the stack sends\n"},
     {"Icmp",
      "0 < icmp unreachabel\n"
      "+0 < icmp unreachable port_unreachable mtu 1400\n",

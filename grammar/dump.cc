@@ -117,6 +117,7 @@ std::string DumpOption(const TcpOption& option) {
 }
 
 std::string DumpTcp(const TcpPacket& tcp) {
+  if (tcp.sketch) return "tcp " + DumpFlags(tcp.flags) + " sketch";
   std::string out = "tcp " + DumpFlags(tcp.flags) + " " +
                     Segment(tcp.seq_start, tcp.seq_end, tcp.payload_len);
   if (tcp.ack) out += " ack " + std::to_string(*tcp.ack);

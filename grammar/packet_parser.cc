@@ -319,6 +319,10 @@ bool Parser::ParseSegment(uint32_t* start, uint32_t* end, uint32_t* length) {
 
 bool Parser::ParseTcpPacket(TcpPacket* tcp) {
   if (!ParseTcpFlags(&tcp->flags)) return false;
+  if (AtLineEnd()) {
+    tcp->sketch = true;
+    return true;
+  }
   if (!ParseSegment(&tcp->seq_start, &tcp->seq_end, &tcp->payload_len)) {
     return false;
   }

@@ -321,6 +321,9 @@ const ParseCase kCases[] = {
     {"CRLF line ends and tabs", "0\tclose(3)\t= 0\r\n+0 > . 1:1(0) ack 1\r\n",
      "0.000 syscall close(int:3) = int:0\n"
      "+0.000 packet > tcp . 1:1(0) ack 1\n"},
+    {"sketched outbound packets: flags alone",
+     "0 > S.\n+.1 > F. // why\n",
+     "0.000 packet > tcp S. sketch\n+0.100 packet > tcp F. sketch\n"},
     {"empty script", "", ""},
     {"comments only", "// nothing\n/* at all */\n", ""},
 };

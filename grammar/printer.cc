@@ -176,6 +176,7 @@ std::string PrintTcpOption(const TcpOption& option) {
 }
 
 std::string PrintTcp(const TcpPacket& tcp) {
+  if (tcp.sketch) return PrintFlags(tcp.flags);
   std::string out = PrintFlags(tcp.flags) + " " +
                     PrintSequence(tcp.seq_start, tcp.seq_end, tcp.payload_len);
   if (tcp.ack) out += Format(" ack %" PRIu32, *tcp.ack);

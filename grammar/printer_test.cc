@@ -205,6 +205,12 @@ TEST(PrintPacketTest, AckWindowUrgentAndAnyOptions) {
   EXPECT_EQ("> S 0:0(0) <...>", PrintPacket(any));
 }
 
+TEST(PrintPacketTest, SketchIsItsFlagsAlone) {
+  PacketEvent sketch = Tcp(Direction::kOutbound, kSyn | kAck, 0, 0);
+  TcpOf(sketch).sketch = true;
+  EXPECT_EQ("> S.", PrintPacket(sketch));
+}
+
 TEST(PrintPacketTest, EveryTcpOption) {
   TcpOption sack = Opt(TcpOption::Kind::kSack);
   sack.blocks = {{1001, 2001}, {3001, 4001}};
