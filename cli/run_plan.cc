@@ -85,6 +85,129 @@ ReportedRun NameRun(const ScriptFile& file, const RunName& name) {
   return run;
 }
 
+// A script in one variant: loaded, checked and configured once for all
+// its runs (backends, repetitions).
+struct ScriptVariant {
+  std::shared_ptr<const LoadedScript> loaded;
+  RunConfig config;
+  std::string problems;  // what makes it not runnable, as a run's output
+  bool runnable = false;
+};
+
+// Made here so a script's errors are known (and reported) before anything
+// runs; a runnable script's warnings are said on `err`, once.
+ScriptVariant LoadVariant(const CommandLine& cl, const ScriptFile& file,
+                          IpVersion version, std::ostream& err) {
+  ScriptVariant out;
+  const VariantDefaults variant =
+      cl.runner_defaults ? RunnerDefaults(version) : VariantDefaults{};
+  grammar::Defines defines = variant.defines;
+  for (const auto& [name, value] : cl.defines) defines[name] = value;
+  out.loaded = std::make_shared<const LoadedScript>(LoadScript(file.path, defines));
+  out.problems = out.loaded->RenderProblems();
+  std::string config_error;
+  if (out.loaded->ok()) {
+    config_error = BuildConfig(cl, *out.loaded, version, variant, &out.config);
+  }
+  out.runnable = out.loaded->ok() && config_error.empty();
+  if (out.runnable) {
+    err << out.problems;
+  } else if (!config_error.empty()) {
+    out.problems += "synack: " + config_error + "\n";
+  }
+  return out;
+}
+
+// --pcap=FILE or --pcap-dir=DIR's file for a run, absolute: the child
+// enters the script's directory. --pcap names the runs of a suite
+// FILE.VARIANT.BACKEND.runN, each part only when runs differ in it.
+std::string PcapPath(const CommandLine& cl, const ScriptFile& file,
+                     const PlannedRun& planned, const RunName& name,
+                     bool several_scripts) {
+  if (!cl.suite.pcap_dir.empty()) {
+    const std::string path = PcapFileName(
+        std::filesystem::absolute(cl.suite.pcap_dir).string(), file.name, name);
+    std::error_code ec;
+    std::filesystem::create_directories(
+        std::filesystem::path(path).parent_path(), ec);
+    return path;
+  }
+  if (cl.pcap_path.empty()) return "";
+  std::string pcap = std::filesystem::absolute(cl.pcap_path).string();
+  if (several_scripts || RunVariants(cl, file.path).size() > 1) {
+    pcap += std::string(".") + VariantName(planned.variant);
+  }
+  if (!name.backend.empty()) pcap += "." + name.backend;
+  if (cl.suite.repeat > 1) pcap += ".run" + std::to_string(planned.repetition);
+  return pcap;
+}
+
+// The planned run on `kind`: its child's job, its names, its scheduling.
+void AddRun(const CommandLine& cl, const ScriptFile& file,
+            const PlannedRun& planned, const ScriptVariant& script,
+            BackendKind kind, bool several_scripts, SuitePlan* plan) {
+  PlannedJob job;
+  job.kind = kind;
+  job.loaded = script.loaded;
+  job.config = script.config;
+  const RunName name{VariantName(planned.variant),
+                     plan->both ? BackendName(kind) : "",
+                     cl.suite.repeat > 1 ? planned.repetition : 0};
+  job.config.pcap_path = PcapPath(cl, file, planned, name, several_scripts);
+  // The HTML report draws a failing run from its record.
+  job.keep_record = plan->both || !cl.suite.html_dir.empty();
+  if (plan->both && kind == BackendKind::kStack) {
+    job.partner = plan->jobs.size() - 1;
+    plan->jobs.back().partner = plan->jobs.size();
+  }
+  ReportedRun run = NameRun(file, name);
+  run.index = plan->runs.size();
+  run.backend = BackendName(kind);
+  run.script = script.loaded;
+  SuiteJob suite_job;
+  suite_job.realtime = cl.suite.realtime && kind == BackendKind::kKernel;
+  if (script.runnable) {
+    suite_job.estimated_usecs = NominalDurationUsecs(script.loaded->script);
+  } else {
+    plan->script_errors = true;
+    suite_job.decided = RunResult{Verdict::kError, 0, script.problems};
+  }
+  plan->jobs.push_back(std::move(job));
+  plan->runs.push_back(std::move(run));
+  plan->suite_jobs.push_back(std::move(suite_job));
+}
+
+// In a suite on the kernel, a run that failed on timing alone runs again
+// alone (SuiteJob::timing_retries): its verdict is then the one it gets
+// on a quiet machine, as packetdrill's scripts get theirs run one by one.
+// Twice: a timer of this kernel fires a tick late now and then (seen
+// with sack/sack-shift-sacked-7-3-4-8-9-fack.pkt's RACK timer, 1 run in
+// 12 beside the longest scripts, 0 in 6 alone), and the second retry
+// waits until nothing else runs.
+// A lone run is alone already, and --repeat hunts exactly such failures:
+// neither retries unless asked. A virtual clock's timing is the stack's
+// own: no retries there.
+void SetTimingRetries(const CommandLine& cl, SuitePlan* plan) {
+  const int timing_retries = cl.suite.timing_retries.value_or(
+      plan->jobs.size() == 1 || cl.suite.repeat > 1 ? 0 : 2);
+  for (size_t i = 0; i < plan->jobs.size(); ++i) {
+    if (plan->jobs[i].kind == BackendKind::kKernel) {
+      plan->suite_jobs[i].timing_retries = timing_retries;
+    }
+  }
+}
+
+SuiteOptions OptionsFor(const CommandLine& cl) {
+  SuiteOptions options;
+  const bool on_kernel = cl.backend != "stack";
+  options.jobs = cl.suite.jobs > 0 ? cl.suite.jobs
+                 : on_kernel       ? DefaultJobs(OnlineCores())
+                                   : OnlineCores();
+  options.timeout_seconds = cl.timeout_seconds;
+  options.fail_fast = cl.suite.fail_fast;
+  return options;
+}
+
 }  // namespace
 
 const char* BackendName(BackendKind kind) {
@@ -113,124 +236,31 @@ std::optional<SuitePlan> PlanSuite(const CommandLine& cl, std::ostream& err) {
   std::vector<BackendKind> kinds;
   if (cl.backend != "stack") kinds.push_back(BackendKind::kKernel);
   if (cl.backend != "kernel") kinds.push_back(BackendKind::kStack);
+
   SuitePlan plan;
   plan.both = kinds.size() > 1;
   const bool several_scripts = planned.size() > static_cast<size_t>(cl.suite.repeat);
-
-  // Each run's script and configuration, made here so a script's errors
-  // are known (and reported) before anything runs.
-  std::shared_ptr<const LoadedScript> loaded;
-  std::string problems, config_error;
-  RunConfig config;
+  ScriptVariant script;
   const PlannedRun* previous = nullptr;
   for (const PlannedRun& planned_run : planned) {
     const ScriptFile& file = files[planned_run.file];
     if (!previous || previous->file != planned_run.file ||
         previous->variant != planned_run.variant) {
-      const VariantDefaults variant = cl.runner_defaults
-                                          ? RunnerDefaults(planned_run.variant)
-                                          : VariantDefaults{};
-      grammar::Defines defines = variant.defines;
-      for (const auto& [name, value] : cl.defines) defines[name] = value;
-      loaded = std::make_shared<const LoadedScript>(LoadScript(file.path, defines));
-      problems = loaded->RenderProblems();
-      config = RunConfig();
-      config_error.clear();
-      if (loaded->ok()) {
-        config_error =
-            BuildConfig(cl, *loaded, planned_run.variant, variant, &config);
-      }
-      if (loaded->ok() && config_error.empty()) {
-        // A runnable script's warnings: shown once, before the runs.
-        err << problems;
-      } else if (!config_error.empty()) {
-        problems += "synack: " + config_error + "\n";
-      }
+      script = LoadVariant(cl, file, planned_run.variant, err);
     }
     previous = &planned_run;
-    const bool runnable = loaded->ok() && config_error.empty();
     for (BackendKind kind : kinds) {
-      PlannedJob job;
-      job.kind = kind;
-      job.loaded = loaded;
-      job.config = config;
-      const RunName name{VariantName(planned_run.variant),
-                         plan.both ? BackendName(kind) : "",
-                         cl.suite.repeat > 1 ? planned_run.repetition : 0};
-      ReportedRun run = NameRun(file, name);
-      run.index = plan.runs.size();
-      run.backend = BackendName(kind);
-      run.script = loaded;
-      // The child enters the script's directory: file names made absolute.
-      if (!cl.pcap_path.empty()) {
-        std::string pcap = std::filesystem::absolute(cl.pcap_path).string();
-        if (several_scripts || RunVariants(cl, file.path).size() > 1) {
-          pcap += std::string(".") + VariantName(planned_run.variant);
-        }
-        if (plan.both) pcap += std::string(".") + BackendName(kind);
-        if (cl.suite.repeat > 1) {
-          pcap += ".run" + std::to_string(planned_run.repetition);
-        }
-        job.config.pcap_path = pcap;
-      }
-      if (!cl.suite.pcap_dir.empty()) {
-        job.config.pcap_path = PcapFileName(
-            std::filesystem::absolute(cl.suite.pcap_dir).string(), file.name,
-            name);
-        std::error_code ec;
-        std::filesystem::create_directories(
-            std::filesystem::path(job.config.pcap_path).parent_path(), ec);
-      }
-      SuiteJob suite_job;
-      suite_job.realtime = cl.suite.realtime && kind == BackendKind::kKernel;
-      if (runnable) {
-        suite_job.estimated_usecs = NominalDurationUsecs(loaded->script);
-      } else {
-        plan.script_errors = true;
-        suite_job.decided = RunResult{Verdict::kError, 0, problems};
-      }
-      // The HTML report draws a failing run from its record.
-      job.keep_record = plan.both || !cl.suite.html_dir.empty();
-      if (plan.both && kind == BackendKind::kStack) {
-        job.partner = plan.jobs.size() - 1;
-        plan.jobs.back().partner = plan.jobs.size();
-      }
-      plan.jobs.push_back(std::move(job));
-      plan.suite_jobs.push_back(std::move(suite_job));
-      plan.runs.push_back(std::move(run));
+      AddRun(cl, file, planned_run, script, kind, several_scripts, &plan);
     }
   }
-
   // One script named on the command line, in one variant: its report alone,
   // as a compiler reports on one file. A suite that happens to hold one run
   // (a directory, a filter, a shard) still gets its line and summary.
   plan.single = plan.jobs.size() == 1 && !cl.verbose && cl.files.size() == 1 &&
                 !std::filesystem::is_directory(cl.files[0]) &&
                 cl.suite.filter.empty() && shard->count == 1;
-  // In a suite on the kernel, a run that failed on timing alone runs again
-  // alone (SuiteJob::timing_retries): its verdict is then the one it gets
-  // on a quiet machine, as packetdrill's scripts get theirs run one by one.
-  // Twice: a timer of this kernel fires a tick late now and then (seen
-  // with sack/sack-shift-sacked-7-3-4-8-9-fack.pkt's RACK timer, 1 run in
-  // 12 beside the longest scripts, 0 in 6 alone), and the second retry
-  // waits until nothing else runs.
-  // A lone run is alone already, and --repeat hunts exactly such failures:
-  // neither retries unless asked. A virtual clock's timing is the stack's
-  // own: no retries there.
-  const int timing_retries = cl.suite.timing_retries.value_or(
-      plan.jobs.size() == 1 || cl.suite.repeat > 1 ? 0 : 2);
-  for (size_t i = 0; i < plan.jobs.size(); ++i) {
-    if (plan.jobs[i].kind == BackendKind::kKernel) {
-      plan.suite_jobs[i].timing_retries = timing_retries;
-    }
-  }
-
-  const bool on_kernel = cl.backend != "stack";
-  plan.options.jobs = cl.suite.jobs > 0 ? cl.suite.jobs
-                      : on_kernel       ? DefaultJobs(OnlineCores())
-                                        : OnlineCores();
-  plan.options.timeout_seconds = cl.timeout_seconds;
-  plan.options.fail_fast = cl.suite.fail_fast;
+  SetTimingRetries(cl, &plan);
+  plan.options = OptionsFor(cl);
   return plan;
 }
 

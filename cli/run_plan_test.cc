@@ -63,6 +63,23 @@ TEST(RunPlanTest, OneBackendKeepsNoRecord) {
   EXPECT_EQ(plan->runs[0].entry.group, plan->runs[1].entry.group);
 }
 
+// --pcap=FILE: a suffix for each way the runs differ (here the backend and
+// the repetition; one script in one variant needs neither of those).
+TEST(RunPlanTest, PcapNamesTellRunsApart) {
+  std::ostringstream err;
+  CommandLine cl = RunCommandLine({kCli + "good.pkt"}, "both");
+  cl.pcap_path = "/tmp/x.pcap";
+  cl.suite.repeat = 2;
+  const std::optional<SuitePlan> plan = PlanSuite(cl, err);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(4u, plan->jobs.size());
+  EXPECT_EQ("/tmp/x.pcap.kernel.run1", plan->jobs[0].config.pcap_path);
+  EXPECT_EQ("/tmp/x.pcap.stack.run1", plan->jobs[1].config.pcap_path);
+  EXPECT_EQ("/tmp/x.pcap.stack.run2", plan->jobs[3].config.pcap_path);
+  // Partners within a repetition.
+  EXPECT_EQ(3u, plan->jobs[2].partner);
+}
+
 TEST(RunPlanTest, ScriptWithErrorsIsDecided) {
   std::ostringstream err;
   const std::optional<SuitePlan> plan =
