@@ -798,6 +798,16 @@ void Stack::DataQueueSegment(Sock* sk, const Segment& seg) {
       sk->ack.scheduled = true;
       return;
     }
+    // tcp_try_rmem_schedule(): a receive queue already beyond SO_RCVBUF
+    // asks for an ACK at once (ICSK_ACK_NOW, which carries the zero
+    // window), and takes no more data unless the queue is empty (measured:
+    // SO_RCVBUF 20000, 60000 bytes queued, a bare FIN is acknowledged at
+    // once where the 60000 bytes waited for the delayed ACK).
+    if (sk->rmem_alloc > sk->rcvbuf) {
+      sk->ack.now = true;
+      sk->ack.scheduled = true;
+      if (!sk->recv_buf.empty() && seg.len > 0) return;
+    }
     sk->QueueRecv(payload.begin(), payload.end());
     sk->rcv_nxt = data_end;
     // tcp_rcv_nxt_update(): bytes_received counts sequence space, the FIN

@@ -62,9 +62,13 @@ uint32_t Stack::ComputeWindow(const Sock* sk) const {
 
 uint32_t Stack::SelectWindow(Sock* sk) {
   // tcp_select_window(): never shrink what was offered; the offer moves
-  // rcv_wup to rcv_nxt.
+  // rcv_wup to rcv_nxt. What is left of the last offer is signed
+  // (tcp_receive_window()): data accepted beyond the right edge, as
+  // tcp_sequence() lets through into an empty receive queue, leaves none,
+  // and the new window may then be 0 (measured: SO_RCVBUF 20000 and 60000
+  // bytes queued are acknowledged with win 0).
   const int64_t cur = std::max<int64_t>(
-      0, static_cast<int64_t>(sk->rcv_wup + sk->rcv_wnd - sk->rcv_nxt));
+      0, static_cast<int32_t>(sk->rcv_wup + sk->rcv_wnd - sk->rcv_nxt));
   uint32_t new_win = ComputeWindow(sk);
   if (new_win < cur) {
     const uint32_t unit = 1u << sk->rcv_wscale;
