@@ -975,9 +975,13 @@ void Stack::Fin(Sock* sk) {
     default:
       break;
   }
-  // Anything queued beyond the FIN can never be delivered.
+  // Anything queued beyond the FIN can never be delivered, and
+  // tcp_sack_reset() forgets the SACK blocks and a pending D-SACK too
+  // (measured: data already received, sent again with a FIN, is
+  // acknowledged without the D-SACK its duplicate bytes would get alone).
   sk->ofo.clear();
   sk->selective_acks.clear();
+  sk->dsack.reset();
 }
 
 // --- The delayed-ACK engine ----------------------------------------------------
