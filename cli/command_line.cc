@@ -12,8 +12,8 @@ namespace {
 using interpreter::IpVersion;
 
 const std::set<std::string>& Commands() {
-  static const std::set<std::string> kCommands = {"check", "fmt", "run",
-                                                  "list", "help", "version"};
+  static const std::set<std::string> kCommands = {
+      "check", "fmt", "run", "list", "import", "help", "version"};
   return kCommands;
 }
 
@@ -64,7 +64,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   }
   if (!Commands().count(args[0])) {
     return usage("unknown command '" + args[0] +
-                 "' (commands: check, fmt, run, list, help)");
+                 "' (commands: check, fmt, run, list, import, help)");
   }
   cl.command = args[i++];
 
@@ -112,6 +112,32 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
       }
     } else if (cl.command == "fmt" && arg == "-w") {
       cl.fmt_in_place = true;
+    } else if (cl.command == "import") {
+      // --NAME VALUE or --NAME=VALUE, as people type either.
+      auto value_of = [&](const std::string& name, std::string* value) {
+        if (arg == name) return next_value(value) && !value->empty();
+        if (arg.rfind(name + "=", 0) != 0) return false;
+        *value = arg.substr(name.size() + 1);
+        return !value->empty();
+      };
+      if (arg == "--flow" || arg.rfind("--flow=", 0) == 0) {
+        if (!value_of("--flow", &cl.import_flow)) {
+          return usage("--flow needs ADDR:PORT");
+        }
+      } else if (arg == "--local" || arg.rfind("--local=", 0) == 0) {
+        if (!value_of("--local", &cl.import_local)) {
+          return usage("--local needs ADDR");
+        }
+      } else if (arg == "-o" || arg.rfind("--output=", 0) == 0) {
+        if (!(arg == "-o" ? next_value(&cl.import_output)
+                          : value_of("--output", &cl.import_output)) ||
+            cl.import_output.empty()) {
+          return usage(arg + " needs a file name");
+        }
+      } else {
+        return usage("unknown option '" + arg + "' for 'import' (see "
+                     "'synack help import')");
+      }
     } else if ((cl.command == "run" || cl.command == "list") &&
                (arg == "-4" || arg == "-6" || arg == "--ipv4-mapped")) {
       cl.variants.push_back(arg == "-4"   ? IpVersion::kIpv4
@@ -172,6 +198,10 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   }
   if (cl.files.empty()) {
     return usage("'" + cl.command + "' needs at least one file");
+  }
+  if (cl.command == "import" && cl.files.size() != 1) {
+    return usage("'import' reads one capture, found " +
+                 std::to_string(cl.files.size()) + " files");
   }
   return {cl, ""};
 }

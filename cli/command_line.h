@@ -15,7 +15,8 @@
 namespace synack::cli {
 
 struct CommandLine {
-  std::string command;  // "check", "fmt", "run", "list", "help", "version"
+  std::string command;  // "check", "fmt", "run", "list", "import", "help",
+                        // "version"
   std::string help_topic;  // for "help COMMAND"
   std::vector<std::string> files;
 
@@ -39,6 +40,9 @@ struct CommandLine {
   // from packetdrill's own defaults as packetdrill does.
   bool runner_defaults = true;
   bool fmt_in_place = false;     // fmt: -w
+  std::string import_flow;    // import: --flow ADDR:PORT
+  std::string import_local;   // import: --local ADDR
+  std::string import_output;  // import: -o FILE; empty: standard output
   SuiteFlags suite;  // run: -j, --filter, --repeat, reports, shards
 };
 

@@ -63,7 +63,7 @@ TEST(CommandLineTest, UsageErrors) {
   } cases[] = {
       {{}, "no command given (try 'synack --help')"},
       {{"frob"},
-       "unknown command 'frob' (commands: check, fmt, run, list, help)"},
+       "unknown command 'frob' (commands: check, fmt, run, list, import, help)"},
       {{"list", "--backend=stack", "a.pkt"},
        "unknown option '--backend=stack' for 'list' (see 'synack help list')"},
       {{"check"}, "'check' needs at least one file"},
@@ -84,12 +84,35 @@ TEST(CommandLineTest, UsageErrors) {
        "--tick-phase needs a fraction from 0 to below 1, or off, found '.5x'"},
       {{"help", "frob"}, "no help for unknown command 'frob'"},
       {{"help", "run", "check"}, "help takes at most one command name"},
+      {{"import"}, "'import' needs at least one file"},
+      {{"import", "a.pcap", "b.pcap"},
+       "'import' reads one capture, found 2 files"},
+      {{"import", "--flow"}, "--flow needs ADDR:PORT"},
+      {{"import", "--local=", "a.pcap"}, "--local needs ADDR"},
+      {{"import", "a.pcap", "-o"}, "-o needs a file name"},
+      {{"import", "-4", "a.pcap"},
+       "unknown option '-4' for 'import' (see 'synack help import')"},
   };
   for (const Case& c : cases) {
     ParsedCommandLine parsed = ParseCommandLine(c.args);
     EXPECT_FALSE(parsed.command_line.has_value());
     EXPECT_EQ(c.error, parsed.error);
   }
+}
+
+TEST(CommandLineTest, ImportOptions) {
+  CommandLine cl = MustParse({"import", "--flow", "[2001:db8::1]:80",
+                              "--local=10.0.0.1", "-o", "out.pkt", "c.pcap"});
+  EXPECT_EQ("import", cl.command);
+  EXPECT_EQ("[2001:db8::1]:80", cl.import_flow);
+  EXPECT_EQ("10.0.0.1", cl.import_local);
+  EXPECT_EQ("out.pkt", cl.import_output);
+  EXPECT_EQ((std::vector<std::string>{"c.pcap"}), cl.files);
+  cl = MustParse({"import", "--flow=10.0.0.2:8080", "--local", "10.0.0.1",
+                  "c.pcap"});
+  EXPECT_EQ("10.0.0.2:8080", cl.import_flow);
+  EXPECT_EQ("10.0.0.1", cl.import_local);
+  EXPECT_EQ("", cl.import_output);
 }
 
 TEST(CommandLineTest, DoubleDashEndsOptions) {
@@ -160,7 +183,7 @@ TEST(VariantsTest, RunnerDefaultsDifferByFamily) {
 }
 
 TEST(HelpTest, EveryCommandHasAPageThatNamesIt) {
-  for (const char* command : {"check", "fmt", "run", "help"}) {
+  for (const char* command : {"check", "fmt", "run", "import", "help"}) {
     EXPECT_NE(std::string::npos,
               HelpText(command).find(std::string("synack ") + command))
         << command;

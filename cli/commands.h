@@ -12,6 +12,8 @@ int FmtCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 // One line per run `synack run` would make: NAME, VARIANT, SECONDS (the
 // script's length, or "-") and PATH, tab-separated.
 int ListCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
+// Prints (or writes, -o) a draft script of the TCP connection in a capture.
+int ImportCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 
 }  // namespace synack::cli

@@ -15,6 +15,8 @@ Commands:
   run     run scripts against the Linux kernel (needs root) or synack's
           own TCP/IP stack (needs nothing)
   list    list the runs run would make, one a line, for other tools
+  import  write a draft script from a capture (pcap, pcapng) of one TCP
+          connection
   help    show help for a command: synack help run
   packetdrill ARGS...
           packetdrill's own command line, flags and exit statuses (also
@@ -209,9 +211,41 @@ Exit status: 0 on success, 2 on a usage error or a path that does not
 exist.
 )";
 
+constexpr const char* kImport = R"(Usage: synack import [OPTIONS] CAPTURE
+
+Reads a pcap or pcapng capture (raw IP, Ethernet, Linux cooked or loopback
+frames; IPv4 and IPv6) of one TCP connection and prints a first draft of a
+script for it: the peer's packets as < lines and the local side's (the
+stack under test) as > lines, with times relative to the line before,
+flags, sequence numbers counted from each side's SYN (S 0:0(0), then
+1:1001(1000) ack 1), window and options; and the system calls the packets
+imply: socket, bind, listen and accept for a passive open, a non-blocking
+connect for an active one, a write per write the segments' PSH flags and
+timing show, reads of what arrived, shutdown or close before the local FIN
+(with SO_LINGER 0 before a RST). Edit the draft: sysctls and socket
+options are not in a capture.
+
+The local side: with a peer at a documentation address (192.0.2.0/24,
+2001:db8::/32, where packetdrill and synack put the script's peer), the
+other one; else the one that answers the SYN with a SYN-ACK (a passive
+open); else the one that sent the first SYN.
+
+Options:
+  --flow ADDR:PORT   the connection with this endpoint ([ADDR]:PORT for
+                     IPv6), when the capture holds several (they are
+                     listed then)
+  --local ADDR       the side under test (ADDR:PORT when both ends share
+                     an address)
+  -o FILE            write the script to FILE instead of standard output
+
+Exit status: 0 on success, 1 when the capture cannot be read or holds no
+single TCP connection, 2 on a usage error.
+)";
+
 constexpr const char* kHelp = R"(Usage: synack help [COMMAND]
 
-Shows the overview, or the page of one command (check, fmt, run, list).
+Shows the overview, or the page of one command (check, fmt, run, list,
+import).
 )";
 
 // One row per command, in the overview's order: the man page (man_page.cc)
@@ -222,7 +256,7 @@ struct Page {
 };
 constexpr Page kPages[] = {
     {"check", kCheck}, {"fmt", kFmt},   {"run", kRun},
-    {"list", kList},   {"help", kHelp}};
+    {"list", kList},   {"import", kImport}, {"help", kHelp}};
 
 }  // namespace
 

@@ -64,7 +64,7 @@ TEST(ManPageTest, HelpCommandsAreThoseWithAPage) {
   for (const std::string& command : HelpCommands()) {
     EXPECT_NE(HelpText(""), HelpText(command)) << command;
   }
-  EXPECT_EQ(5u, HelpCommands().size());
+  EXPECT_EQ(6u, HelpCommands().size());
 }
 
 }  // namespace

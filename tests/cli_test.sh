@@ -38,6 +38,9 @@ expect 1 check-bad check bad.pkt
 expect 1 check-mixed check good.pkt bad.pkt
 expect 0 fmt-good fmt good.pkt
 expect 0 help-run help run
+expect 0 help-import help import
+expect 1 import-not-pcap import good.pkt
+expect 2 import-two-files import a.pcap b.pcap
 expect 0 list list suite timing/late.pkt
 expect 0 list-v6 list -6 suite
 expect 0 list-unparsable list unparsable.pkt
