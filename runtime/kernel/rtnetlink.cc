@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -159,9 +160,14 @@ std::string RtNetlink::WaitForIpv6Address(int ifindex,
     clock_gettime(CLOCK_MONOTONIC, &now);
     long waited = (now.tv_sec - start.tv_sec) * 1000 +
                   (now.tv_nsec - start.tv_nsec) / 1000000;
-    if (waited >= timeout_ms) return "the IPv6 address did not become usable";
+    // What has come is read even when the time is up: a set-up thread at
+    // SCHED_IDLE on a busy machine may not run for longer than the timeout
+    // while the event waits in the socket.
+    const int left = static_cast<int>(std::max<long>(0, timeout_ms - waited));
     pollfd ready{fd_.get(), POLLIN, 0};
-    if (poll(&ready, 1, static_cast<int>(timeout_ms - waited)) <= 0) continue;
+    const int polled = poll(&ready, 1, left);
+    if (polled == 0 && left == 0) return "the IPv6 address did not become usable";
+    if (polled <= 0) continue;
     ssize_t got = recv(fd_.get(), buffer, sizeof(buffer), MSG_DONTWAIT);
     if (got < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
