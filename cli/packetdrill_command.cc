@@ -45,6 +45,7 @@ constexpr OptionMapping kMappings[] = {
     {"gateway_ip", Take::kFlag},
     {"netmask_ip", Take::kFlag},
     {"mtu", Take::kFlag},
+    {"mss", Take::kFlag},
     {"tolerance_usecs", Take::kFlag},
     {"tolerance_percent", Take::kFlag},
     {"tcp_ts_ecr_scaled", Take::kFlag},
@@ -60,8 +61,6 @@ constexpr OptionMapping kMappings[] = {
     {"dry_run", Take::kDryRun},
     {"speed", Take::kRefuse,
      "synack does not set the TUN device's link speed"},
-    {"mss", Take::kRefuse,
-     "synack does not yet give injected packets a virtio-net header"},
     {"init_scripts", Take::kRefuse,
      "synack does not run init scripts; put them in the script's first "
      "backtick command"},

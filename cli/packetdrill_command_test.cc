@@ -50,7 +50,7 @@ TEST(PacketdrillCommandTest, RunAllIpv4CommandLine) {
 
 TEST(PacketdrillCommandTest, EveryFlagOfSynackRunPassesThrough) {
   const MappedPacketdrillArgs mapped =
-      Map({"--bind_port=1", "--connect_port=2", "--mtu=1400",
+      Map({"--bind_port=1", "--connect_port=2", "--mtu=1400", "--mss=1000",
            "--tolerance_usecs=7", "--tolerance_percent=3",
            "--tcp_ts_ecr_scaled", "--tcp_ts_tick_usecs=1000",
            "--strict_segments", "--non_fatal=packet", "x.pkt"});
@@ -58,6 +58,7 @@ TEST(PacketdrillCommandTest, EveryFlagOfSynackRunPassesThrough) {
   EXPECT_EQ((Flags{{"bind_port", "1"},
                    {"connect_port", "2"},
                    {"mtu", "1400"},
+                   {"mss", "1000"},
                    {"tolerance_usecs", "7"},
                    {"tolerance_percent", "3"},
                    {"tcp_ts_ecr_scaled", ""},

@@ -170,6 +170,9 @@ const std::vector<OptionEntry>& Options() {
       {"mtu", IntegerSetter(68, 65535, [](RunConfig& c, int64_t v) {
          c.net.mtu = static_cast<int>(v);
        })},
+      {"mss", IntegerSetter(1, 65535, [](RunConfig& c, int64_t v) {
+         c.net.mss = static_cast<int>(v);
+       })},
       {"bind_port", IntegerSetter(1, 65535, [](RunConfig& c, int64_t v) {
          c.net.bind_port = static_cast<uint16_t>(v);
        })},
@@ -244,11 +247,10 @@ const std::vector<OptionEntry>& Options() {
          return "";
        }},
       // Accepted for compatibility; they change nothing synack does:
-      // send_omit_free tunes packetdrill's own buffer handling, speed and mss
-      // describe the simulated link, debug is packetdrill's tracing.
+      // send_omit_free tunes packetdrill's own buffer handling, speed
+      // describes the simulated link, debug is packetdrill's tracing.
       {"send_omit_free", Ignored()},
       {"speed", Ignored()},
-      {"mss", Ignored()},
       {"debug", Ignored()},
       {"dry_run", Unsupported()},
       {"is_anyip", Unsupported()},

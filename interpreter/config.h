@@ -27,6 +27,10 @@ struct NetConfig {
   wire::IpAddress netmask_ip;  // IPv4 only
   int prefix_len = 16;         // IPv6 only (and derived from netmask for IPv4)
   int mtu = 1500;
+  // --mss: every injected TCP packet goes to the kernel behind a virtio-net
+  // header with this gso_size (packetdrill's run_packet.c and netdev.c);
+  // 0: none.
+  int mss = 0;
   uint16_t bind_port = 8080;
   uint16_t connect_port = 8080;
 

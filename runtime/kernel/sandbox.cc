@@ -17,6 +17,7 @@
 
 #include "runtime/kernel/rtnetlink.h"
 #include "runtime/kernel/sysctl.h"
+#include "runtime/kernel/gso_header.h"
 #include "runtime/kernel/vnet_header.h"
 
 namespace synack::kernel {
@@ -176,6 +177,7 @@ std::unique_ptr<Sandbox> Sandbox::Create(const NetConfig& config,
   }
 
   std::unique_ptr<Sandbox> sandbox(new Sandbox);
+  sandbox->mss_ = config.mss;
   auto fail = [&](const std::string& message) {
     *error = message;
     return nullptr;
@@ -225,9 +227,9 @@ std::unique_ptr<Sandbox> Sandbox::Create(const NetConfig& config,
 }
 
 std::string Sandbox::Inject(std::span<const uint8_t> packet) {
-  // A zeroed header: not GSO, and the checksums are complete (the stack
-  // verifies them, so a script's bad checksum stays bad).
-  VnetHeader header;
+  // The checksums are complete (the stack verifies them, so a script's bad
+  // checksum stays bad); GSO only with --mss.
+  VnetHeader header = InjectHeader(packet, mss_);
   iovec parts[2] = {{&header, sizeof(header)},
                     {const_cast<uint8_t*>(packet.data()), packet.size()}};
   ssize_t wrote;

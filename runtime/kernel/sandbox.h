@@ -38,8 +38,9 @@ class Sandbox {
                                          std::string* error);
 
   // Writes one raw IP datagram into tun0 as if it came from the wire, behind
-  // a zeroed virtio-net header (no GSO; checksums as given, which the stack
-  // then verifies). Returns an error message, empty on success.
+  // a virtio-net header (checksums as given, which the stack then verifies;
+  // GSO of config.mss-byte segments for TCP with --mss: InjectHeader).
+  // Returns an error message, empty on success.
   std::string Inject(std::span<const uint8_t> packet);
 
   Capture& capture() { return *capture_; }
@@ -52,6 +53,7 @@ class Sandbox {
   DeferredRelease release_;  // of tun_; declared first, so destroyed last
   UniqueFd tun_;
   int ifindex_ = 0;
+  int mss_ = 0;  // NetConfig::mss
   std::unique_ptr<Capture> capture_;  // reads tun_: declared after it
 };
 

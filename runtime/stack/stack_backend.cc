@@ -21,9 +21,17 @@ StackBackend::StackBackend(const interpreter::NetConfig& net, uint64_t seed)
       clock_(shared_),
       syscalls_(shared_, &files_),
       host_(shared_, files_),
-      shell_(host_) {}
+      shell_(host_),
+      mss_(net.mss) {}
 
 std::string StackBackend::Inject(std::span<const uint8_t> packet) {
+  // The stack takes each injected packet as one segment: it has no GSO,
+  // and so no gso_size for its receive-MSS estimate to follow.
+  if (mss_ > 0) {
+    return "--mss=" + std::to_string(mss_) +
+           " (injected packets as GSO segments of that size) is not modelled "
+           "by the own stack; run it on the kernel";
+  }
   return shared_.Inject(packet);
 }
 
