@@ -296,6 +296,7 @@ class Stack {
   void DataQueue(Sock* sk, const Segment& seg);
   void DataQueueSegment(Sock* sk, const Segment& seg);
   void OfoQueue(Sock* sk, const Segment& seg);
+  void DsackExtend(Sock* sk, uint32_t start, uint32_t end);
   void Fin(Sock* sk);
   void EventDataRecv(Sock* sk, const Segment& seg);
   void MeasureRcvMss(Sock* sk, const Segment& seg);

@@ -823,9 +823,16 @@ void Stack::DataQueueSegment(Sock* sk, const Segment& seg) {
     }
     // Queued segments that now follow in sequence (tcp_ofo_queue()).
     if (!sk->ofo.empty()) {
+      // Queued data that this segment covered again is a duplicate:
+      // tcp_ofo_queue() reports the first such range as a D-SACK and
+      // extends it with the ranges that touch it (tcp_dsack_extend()).
+      const uint32_t dsack_high = sk->rcv_nxt;
       while (!sk->ofo.empty() && !SeqAfter(sk->ofo.front().seq, sk->rcv_nxt)) {
         OutOfOrderSegment s = std::move(sk->ofo.front());
         sk->ofo.erase(sk->ofo.begin());
+        if (SeqBefore(s.seq, dsack_high)) {
+          DsackExtend(sk, s.seq, SeqBefore(s.end(), dsack_high) ? s.end() : dsack_high);
+        }
         if (!SeqAfter(s.end(), sk->rcv_nxt)) continue;  // all duplicate
         const uint32_t skip = sk->rcv_nxt - s.seq;
         if (skip < s.data.size()) {
@@ -896,6 +903,22 @@ void Stack::DataQueueSegment(Sock* sk, const Segment& seg) {
     return;
   }
   OfoQueue(sk, seg);
+}
+
+void Stack::DsackExtend(Sock* sk, uint32_t start, uint32_t end) {
+  if (!sk->sack_ok || sysctls_.tcp_dsack == 0) return;
+  if (!sk->dsack) {
+    // tcp_dsack_set(): counted once, as old or out-of-order data.
+    sk->dsack = SackBlock{start, end};
+    counters_.Inc(SeqBefore(start, sk->rcv_nxt) ? Counter::kTcpExtTCPDSACKOldSent
+                                                : Counter::kTcpExtTCPDSACKOfoSent);
+    return;
+  }
+  // tcp_sack_extend(): only a range that overlaps or touches the block.
+  SackBlock& d = *sk->dsack;
+  if (SeqAfter(start, d.end) || SeqAfter(d.start, end)) return;
+  if (SeqBefore(start, d.start)) d.start = start;
+  if (SeqAfter(end, d.end)) d.end = end;
 }
 
 void Stack::OfoQueue(Sock* sk, const Segment& seg) {
