@@ -157,6 +157,8 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
         return usage("--timeout needs a positive number of seconds, found '" +
                      arg.substr(10) + "'");
       }
+    } else if (arg == "--update" || arg == "--update=dry") {
+      cl.update = arg == "--update" ? "write" : "dry";
     } else if (arg.rfind("--backend=", 0) == 0) {
       cl.backend = arg.substr(10);
       if (cl.backend != "kernel" && cl.backend != "stack" &&

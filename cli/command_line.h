@@ -43,6 +43,8 @@ struct CommandLine {
   std::string import_flow;    // import: --flow ADDR:PORT
   std::string import_local;   // import: --local ADDR
   std::string import_output;  // import: -o FILE; empty: standard output
+  // run: --update ("write") or --update=dry ("dry"); empty: a plain run.
+  std::string update;
   SuiteFlags suite;  // run: -j, --filter, --repeat, reports, shards
 };
 

@@ -15,5 +15,7 @@ int ListCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 // Prints (or writes, -o) a draft script of the TCP connection in a capture.
 int ImportCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
+// `synack run --update[=dry] FILE` (update_command.cc).
+int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err);
 
 }  // namespace synack::cli

@@ -120,6 +120,14 @@ synack's own options:
                      jiffy-based timers fire at the same script times run
                      after run; off: start where the init command ends, at
                      any phase, as packetdrill does
+  --update[=dry]     rewrite FILE so that it passes, from what the stack
+                     did (one variant): each outbound line gets what was
+                     sent and when (`+0 > S.`, flags alone, is a sketch to
+                     fill; `win` left out and `<...>` stay open), packets
+                     no line foresaw are written in, lines whose packet
+                     never came become comments, system calls get their
+                     results; runs again until nothing changes (4 runs at
+                     most). dry: print a unified diff, write nothing
 
 Suites (directories are searched for *.pkt files, recursively):
   -j N, --jobs=N     runs at once (default: 8 per processor on the

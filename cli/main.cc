@@ -38,5 +38,6 @@ int main(int argc, char** argv) {
   if (cl.command == "fmt") return FmtCommand(cl, std::cout, std::cerr);
   if (cl.command == "list") return ListCommand(cl, std::cout, std::cerr);
   if (cl.command == "import") return ImportCommand(cl, std::cout, std::cerr);
+  if (!cl.update.empty()) return UpdateCommand(cl, std::cout, std::cerr);
   return RunCommand(cl, std::cout, std::cerr);
 }

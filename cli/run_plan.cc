@@ -103,7 +103,7 @@ ScriptVariant LoadVariant(const CommandLine& cl, const ScriptFile& file,
       cl.runner_defaults ? RunnerDefaults(version) : VariantDefaults{};
   grammar::Defines defines = variant.defines;
   for (const auto& [name, value] : cl.defines) defines[name] = value;
-  out.loaded = std::make_shared<const LoadedScript>(LoadScript(file.path, defines));
+  out.loaded = std::make_shared<const LoadedScript>(LoadScript(file.path, defines, !cl.update.empty()));
   out.problems = out.loaded->RenderProblems();
   std::string config_error;
   if (out.loaded->ok()) {
@@ -156,6 +156,13 @@ void AddRun(const CommandLine& cl, const ScriptFile& file,
   job.config.pcap_path = PcapPath(cl, file, planned, name, several_scripts);
   // The HTML report draws a failing run from its record.
   job.keep_record = plan->both || !cl.suite.html_dir.empty();
+  if (!cl.update.empty()) {
+    // The run goes on past what the script got wrong, and says what the
+    // stack did instead (cli/update_command.cc).
+    job.keep_record = true;
+    job.config.update = true;
+    job.config.non_fatal_packet = job.config.non_fatal_syscall = true;
+  }
   if (plan->both && kind == BackendKind::kStack) {
     job.partner = plan->jobs.size() - 1;
     plan->jobs.back().partner = plan->jobs.size();

@@ -47,11 +47,12 @@ LoadedScript ParseScriptFile(const std::string& path) {
 }
 
 LoadedScript LoadScript(const std::string& path,
-                        const grammar::Defines& defines) {
+                        const grammar::Defines& defines, bool sketches) {
   LoadedScript loaded = ParseScriptFile(path);
   if (!loaded.ok()) return loaded;
   grammar::CheckOptions options;
   options.defines = defines;
+  options.sketches = sketches;
   std::vector<grammar::Diagnostic> problems =
       grammar::Check(loaded.script, options);
   loaded.diagnostics.insert(loaded.diagnostics.end(), problems.begin(),

@@ -24,9 +24,10 @@ struct LoadedScript {
   std::string RenderProblems() const;
 };
 
-// Reads, parses and (when it parses) checks `path` with `defines`.
+// Reads, parses and (when it parses) checks `path` with `defines`;
+// `sketches`: outbound packets may be flags alone (run --update).
 LoadedScript LoadScript(const std::string& path,
-                        const grammar::Defines& defines);
+                        const grammar::Defines& defines, bool sketches = false);
 
 // Reads, parses; no checking (for fmt).
 LoadedScript ParseScriptFile(const std::string& path);

@@ -57,6 +57,11 @@ struct RunConfig {
   // goes on.
   bool non_fatal_packet = false;
   bool non_fatal_syscall = false;
+  // For `synack run --update`: the run goes on past packet and system call
+  // failures and tells its trace what actually happened at each line (see
+  // Run() in run.h); an outbound line takes the next packet of its flow
+  // with its flags, whatever its other fields.
+  bool update = false;
   // A BlockServer's client_fd that runs the %{ }% blocks; -1: a python3 of
   // the run's own.
   int block_server_fd = -1;

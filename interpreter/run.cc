@@ -70,6 +70,14 @@ Runner::Runner(const grammar::Script& script, Backend& backend,
 
 Runner::~Runner() { AbandonStuckCalls(); }
 
+void Runner::Note(const grammar::Event& event, int64_t usecs,
+                  const std::string& what) {
+  if (trace_) {
+    trace_("line " + std::to_string(event.loc.line) + ": " +
+           FormatSeconds(usecs) + " " + what);
+  }
+}
+
 int64_t Runner::ScriptTime(Instant instant) const {
   return ToMicros(instant - zero_);
 }
@@ -222,6 +230,7 @@ RunReport Runner::Run() {
   for (size_t i = 0; ok && i < script_.events.size(); ++i) {
     const grammar::Event& event = script_.events[i];
     ok = RunEvent(event);
+    if (config_.update) Note(event, timeline_.base_us(), "base");
     if (trace_) {
       trace_("line " + std::to_string(event.loc.line) + ": " +
              FormatSeconds(ScriptTime(clock_.Now())) + " " +

@@ -55,6 +55,21 @@ struct RunReport {
 // "line 12: 0.100211 > S. 0:0(0) ack 1 <...>" (the actual script time).
 // It is for --verbose output; it runs on the interpreter's thread, so it
 // must be quick.
+//
+// With RunConfig::update the trace also hears, before each event's line,
+// what actually happened there, the time being the event's:
+//   "line 12: 0.100211 matched"     an outbound line's packet came, as written
+//   "line 12: 0.140211 retimed > ." it came as written but out of its time
+//   "line 12: 0.100211 actual > S. 0:0(0) ack 1 win 65535 <mss 1460>"
+//                                    a packet with the line's flags came,
+//                                    other fields not as written
+//   "line 12: 0.050000 extra > ."   a packet of the line's flow came, with
+//                                    other flags, while the line waited
+//   "line 12: 0.108000 missing"     the line's packet never came
+//   "line 12: 0.000000 returned -1 EAGAIN (Resource temporarily unavailable)"
+//                                    a call's result was not as written
+//   "line 12: 0.100211 base"        after each event: where relative times
+//                                    that follow count from
 using TraceFn = std::function<void(const std::string& line)>;
 RunReport Run(const grammar::Script& script, Backend& backend,
               const RunConfig& config, const std::string& script_dir,

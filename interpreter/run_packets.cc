@@ -2,7 +2,9 @@
 // matching outbound ones, and the --pcap capture of both.
 #include <algorithm>
 
+#include "grammar/parser.h"
 #include "grammar/printer.h"
+#include "interpreter/flow_options.h"
 #include "interpreter/runner.h"
 #include "interpreter/segments.h"
 
@@ -151,6 +153,62 @@ wire::Packet Runner::JoinFollowingSegments(const grammar::PacketEvent& packet,
   return JoinSegments(parts);
 }
 
+void Runner::TakeAsActual(const grammar::Event& event,
+                          const wire::Packet& live, int64_t actual) {
+  std::string text = flows_.Describe(live);
+  // The packet as a line would state it, matched for what the flow learns.
+  grammar::ParseResult parsed = grammar::Parse("0 " + text + "\n");
+  auto* stated = parsed.ok() && parsed.script.events.size() == 1
+                     ? std::get_if<grammar::PacketEvent>(
+                           &parsed.script.events[0].action)
+                     : nullptr;
+  if (stated == nullptr) {
+    Note(event, actual, "actual " + text);
+    return;
+  }
+  // A TS val the flow has not learned yet (shown as sent) is named by the
+  // script's next inbound echo of one: `< S. ... <TS val 700 ecr 100>`
+  // names the SYN's TS val 100, and the script's later ecr values count
+  // from it.
+  auto* tcp = std::get_if<grammar::TcpPacket>(&stated->packet);
+  const auto& line = std::get<grammar::PacketEvent>(event.action);
+  std::optional<Timestamps> sent_ts;
+  if (live.tcp() != nullptr) sent_ts = FindTimestamps(live.tcp()->options);
+  if (tcp != nullptr && tcp->options && sent_ts) {
+    for (grammar::TcpOption& option : *tcp->options) {
+      if (option.kind != grammar::TcpOption::Kind::kTimestamp ||
+          option.value != sent_ts->val) {
+        continue;
+      }
+      for (const grammar::Event* later = &event + 1;
+           later < script_.events.data() + script_.events.size(); ++later) {
+        const auto* in = std::get_if<grammar::PacketEvent>(&later->action);
+        const auto* in_tcp =
+            in != nullptr && in->direction == grammar::Direction::kInbound
+                ? std::get_if<grammar::TcpPacket>(&in->packet)
+                : nullptr;
+        // The echo comes on the line's own connection, when it names one.
+        if (in_tcp == nullptr || !in_tcp->options ||
+            (line.ports && (!in->ports || in->ports->src != line.ports->dst ||
+                            in->ports->dst != line.ports->src))) {
+          continue;
+        }
+        const auto echo = std::find_if(
+            in_tcp->options->begin(), in_tcp->options->end(),
+            [](const grammar::TcpOption& o) {
+              return o.kind == grammar::TcpOption::Kind::kTimestamp;
+            });
+        if (echo == in_tcp->options->end()) continue;
+        if (echo->ecr != 0) option.value = echo->ecr;
+        break;
+      }
+    }
+    text = grammar::PrintPacket(*stated);
+  }
+  Note(event, actual, "actual " + text);
+  flows_.MatchOutbound(*stated, live);
+}
+
 bool Runner::AwaitPacket(const grammar::Event& event,
                          const grammar::PacketEvent& packet,
                          const ExpectedTime& expected, int64_t tolerance) {
@@ -172,7 +230,7 @@ bool Runner::AwaitPacket(const grammar::Event& event,
   // by earlier lines, then new ones. packetdrill waits for the next packet
   // of the socket a line is about; the others here wait for their own
   // lines (CheckUnmatched).
-  for (size_t next = 0;; ++next) {
+  for (size_t next = 0;;) {
     if (next == unread_.size() && !ReadOutbound(deadline)) {
       std::string when =
           expected.any ? "any time"
@@ -184,6 +242,7 @@ bool Runner::AwaitPacket(const grammar::Event& event,
       const int64_t now = ScriptTime(clock_.Now());
       // When the run goes on (--non_fatal=packet), it goes on from now.
       timeline_.Advance(now);
+      if (config_.update) Note(event, now, "missing");
       std::string message = "timed out waiting for packet: expected " +
                             script_packet + " at " + when + "; nothing by " +
                             FormatSeconds(now) + " sec";
@@ -208,9 +267,24 @@ bool Runner::AwaitPacket(const grammar::Event& event,
       // connection's SYN. A line about the closed connection itself (its
       // FIN) still fails on a mismatch.
       skipped = Unread{std::move(live), live_time};
+      ++next;
       continue;
     }
     unread_.erase(unread_.begin() + static_cast<std::ptrdiff_t>(next));
+    if (!match.ok && config_.update) {
+      const auto* tcp = std::get_if<grammar::TcpPacket>(&packet.packet);
+      if (tcp == nullptr || live.tcp() == nullptr ||
+          tcp->flags.bits != live.tcp()->flags) {
+        // Not this line's packet: one the script did not foresee, to be
+        // written in before the line.
+        // (`next` now names the packet after it.)
+        Note(event, actual, "extra " + flows_.Describe(live));
+        continue;
+      }
+      TakeAsActual(event, live, actual);
+      timeline_.Advance(std::max(actual, reached));
+      return true;
+    }
     if (!match.ok) {
       return Fail(event.loc,
                   "outbound packet mismatch: " + match.difference +
@@ -222,6 +296,10 @@ bool Runner::AwaitPacket(const grammar::Event& event,
     timeline_.Advance(std::max(actual, reached));
     std::string timing =
         CheckTiming("outbound packet", expected, tolerance, actual);
+    if (config_.update) {
+      Note(event, actual,
+           timing.empty() ? "matched" : "retimed " + flows_.Describe(live));
+    }
     if (!timing.empty()) {
       return Fail(event.loc,
                   timing + "\nscript packet: " + script_packet +

@@ -34,6 +34,11 @@ bool Runner::CheckCall(const grammar::Event& event, const PreparedCall& call,
   std::string failure = CheckReturn(syscall, result, call.returns, env);
   if (failure.empty() && call.after) failure = call.after(result, env);
   if (failure.empty()) return true;
+  if (config_.update) {
+    Note(event, timeline_.base_us(),
+         "returned " + std::to_string(result.ret) +
+             (result.ret == -1 ? " " + ErrnoText(result.err) : ""));
+  }
   return Fail(event.loc, failure, Kind::kSyscall);
 }
 

@@ -69,6 +69,8 @@ class Runner {
   bool Fail(grammar::Location loc, std::string message, Kind kind,
             bool timing = false);
   int64_t ScriptTime(Instant instant) const;
+  // For --update: what happened at `event` (see Run() in run.h).
+  void Note(const grammar::Event& event, int64_t usecs, const std::string& what);
   Instant AtScriptTime(int64_t usecs) const;
   CallEnv Env(int64_t tolerance_us);
 
@@ -96,6 +98,10 @@ class Runner {
   bool InjectPacket(const grammar::Event& event,
                     const grammar::PacketEvent& packet,
                     const ExpectedTime& expected, int64_t tolerance);
+  // For --update: `live` has the line's flags but not its other fields;
+  // the flow learns from it (ISN, TS val) as if the line had said so.
+  void TakeAsActual(const grammar::Event& event, const wire::Packet& live,
+                    int64_t actual);
   bool AwaitPacket(const grammar::Event& event,
                    const grammar::PacketEvent& packet,
                    const ExpectedTime& expected, int64_t tolerance);

@@ -1,0 +1,185 @@
+// `synack run --update[=dry] FILE`: runs the script in update mode, merges
+// what the stack did into it (update_script.h), and again, until a run
+// changes nothing: a packet that never came can change what follows it,
+// which only the next run shows. Then writes the file, or prints a diff.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/reporter.h"
+#include "cli/run_plan.h"
+#include "cli/run_resources.h"
+#include "cli/run_stage.h"
+#include "cli/sharding.h"
+#include "cli/update_script.h"
+#include "grammar/parser.h"
+
+namespace synack::cli {
+
+namespace {
+
+// Runs at most: each after the first only fixes what the previous changed.
+constexpr int kMaxRounds = 4;
+
+// The one run's record and result.
+class RecordKeeper : public Reporter {
+ public:
+  void RunFinished(const ReportedRun& run, const RunResult& finished) override {
+    record = run.record;
+    result = finished;
+  }
+  RunRecord record;
+  RunResult result;
+};
+
+struct Round {
+  RunRecord record;
+  RunResult result;
+  int64_t tolerance_usecs = 4000;
+};
+
+// One run of `path` (its first variant) in update mode; nullopt, said on
+// `err`, when it cannot be made.
+std::optional<Round> RunOnce(const CommandLine& cl, const std::string& path,
+                             std::ostream& err) {
+  CommandLine one = cl;
+  one.files = {path};
+  std::optional<SuitePlan> plan = PlanSuite(one, err);
+  if (!plan || plan->jobs.empty()) return std::nullopt;
+  plan->jobs.resize(1);
+  plan->suite_jobs.resize(1);
+  plan->runs.resize(1);
+  if (plan->suite_jobs[0].decided) {
+    err << plan->suite_jobs[0].decided->output;
+    return std::nullopt;
+  }
+  Round round;
+  round.tolerance_usecs = plan->jobs[0].config.tolerance_usecs;
+  Reporters reporters;
+  auto keeper = std::make_unique<RecordKeeper>();
+  RecordKeeper* kept = keeper.get();
+  reporters.Add(std::move(keeper));
+  {
+    const auto resources =
+        SuiteResources::Acquire(*plan, /*own_nstat=*/!GetEnv("NSTAT_HISTORY"));
+    SuiteOutcome outcome =
+        RunStage(*plan, cl.seed, resources->stop_fd(), reporters);
+    if (!outcome.error.empty()) {
+      err << "synack: " << outcome.error << "\n";
+      return std::nullopt;
+    }
+  }
+  round.record = std::move(kept->record);
+  round.result = std::move(kept->result);
+  return round;
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  return static_cast<bool>(file.flush());
+}
+
+// `diff -u` of the script before and after, labelled with its name.
+int PrintDiff(const std::string& path, const std::string& before_path,
+              const std::string& after_path, std::ostream& out) {
+  const std::string command = "diff -u --label '" + path + "' --label '" +
+                              path + "' '" + before_path + "' '" + after_path +
+                              "'";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return 2;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+    out.write(buffer, static_cast<std::streamsize>(n));
+  }
+  return pclose(pipe);
+}
+
+}  // namespace
+
+int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
+  namespace fs = std::filesystem;
+  if (cl.files.size() != 1 || fs::is_directory(cl.files[0])) {
+    err << "synack: --update rewrites one script: name one file\n";
+    return 2;
+  }
+  if (cl.backend == "both") {
+    err << "synack: --update runs on one backend: --backend=kernel or stack\n";
+    return 2;
+  }
+  const std::string path = cl.files[0];
+  std::string original;
+  {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+      err << "synack: cannot read " << path << "\n";
+      return 2;
+    }
+    std::ostringstream text;
+    text << file.rdbuf();
+    original = text.str();
+  }
+  // Each round's script sits beside the original: its commands and
+  // includes name files relative to it.
+  const fs::path where = fs::absolute(path);
+  const std::string scratch =
+      (where.parent_path() / ("." + where.filename().string() + ".update"))
+          .string();
+  std::string text = original;
+  std::optional<Round> last;
+  int rounds = 0;
+  bool settled = false;
+  while (rounds < kMaxRounds) {
+    if (!WriteFile(scratch, text)) {
+      err << "synack: cannot write " << scratch << "\n";
+      return 2;
+    }
+    last = RunOnce(cl, scratch, err);
+    ++rounds;
+    if (!last) break;
+    grammar::ParseResult parsed = grammar::Parse(text);
+    UpdateOutcome updated = UpdateScript(std::move(parsed.script),
+                                         last->record, last->tolerance_usecs);
+    if (!updated.changed || updated.text == text) {
+      settled = true;
+      break;
+    }
+    text = std::move(updated.text);
+  }
+  int status = 0;
+  if (cl.update == "dry") {
+    if (!WriteFile(scratch, text)) return 2;
+    const std::string before = scratch + ".before";
+    WriteFile(before, original);
+    PrintDiff(path, before, scratch, out);
+    unlink(before.c_str());
+  } else if (text != original && !WriteFile(path, text)) {
+    err << "synack: cannot write " << path << "\n";
+    status = 2;
+  }
+  unlink(scratch.c_str());
+  if (!last) return 2;
+  if (!settled) {
+    err << "synack: " << path << ": still changing after " << rounds
+        << " runs\n";
+    return 1;
+  }
+  err << "synack: " << path << ": "
+      << (text == original ? "unchanged" : "updated") << " (" << rounds
+      << (rounds == 1 ? " run" : " runs") << ")\n";
+  if (last->result.verdict != Verdict::kPass) {
+    err << last->result.output;
+    return 1;
+  }
+  return status;
+}
+
+}  // namespace synack::cli

@@ -1,0 +1,34 @@
+// The updater of `synack run --update`: a script's syntax tree and the
+// record of a run of it in update mode (RunConfig::update) in, the
+// script's new text out. Pure: no run, no file.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "cli/run_record.h"
+#include "grammar/ast.h"
+
+namespace synack::cli {
+
+struct UpdateOutcome {
+  std::string text;      // the script as synack fmt prints it
+  bool changed = false;  // false: the run did what the script says
+};
+
+// Each outbound line gets what the stack sent and when (what the line left
+// open, `win` or `<...>`, stays open; a sketch `> S.` gets everything);
+// packets no line foresaw are written in where they came; lines whose
+// packet never came become a comment; system calls get the result they
+// returned. Times are relative (absolute in a script without relative
+// times), rounded as coarsely as keeps them within a quarter of
+// `tolerance_usecs`; an event whose predecessor changed is re-timed so it
+// keeps its time on the run's timeline. Events the run never reached stay.
+UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
+                           int64_t tolerance_usecs);
+
+// A time as coarse as stays within `slack_usecs` of `usecs`: 0.1 s, then
+// 0.01 s, ... down to the microsecond.
+int64_t RoundTime(int64_t usecs, int64_t slack_usecs);
+
+}  // namespace synack::cli
