@@ -127,11 +127,12 @@ int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
     text << file.rdbuf();
     original = text.str();
   }
-  // Each round's script sits beside the original: its commands and
-  // includes name files relative to it.
+  // Each round's script sits beside the original, as its commands name
+  // files relative to it, and ends as its name does: a name ending v6.pkt
+  // selects the ipv6 variant.
   const fs::path where = fs::absolute(path);
   const std::string scratch =
-      (where.parent_path() / ("." + where.filename().string() + ".update"))
+      (where.parent_path() / (".update." + where.filename().string()))
           .string();
   std::string text = original;
   std::optional<Round> last;
