@@ -8,22 +8,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/testing/plan.h"
+
 namespace synack::cli {
 namespace {
 
-const std::string kCli = std::string(SYNACK_SOURCE_DIR) + "/tests/cli/";
-
-SuitePlan Plan(const std::string& file, const std::string& backend) {
-  CommandLine cl;
-  cl.command = "run";
-  cl.files = {file};
-  cl.backend = backend;
-  cl.variants = {interpreter::IpVersion::kIpv4};
-  std::ostringstream err;
-  std::optional<SuitePlan> plan = PlanSuite(cl, err);
-  EXPECT_TRUE(plan) << err.str();
-  return plan ? std::move(*plan) : SuitePlan();
-}
+using testing::Plan;
+const std::string& kCli = testing::kCliScripts;
 
 std::string ScriptWithACommand() {
   const std::string path =
