@@ -48,9 +48,9 @@ class StackBackend final : public interpreter::Backend {
   std::string Inject(std::span<const uint8_t> packet) override;
   std::optional<interpreter::Outbound> NextOutbound(
       interpreter::Instant deadline) override;
-  // Backtick commands, as StackShell runs them. A command with parts that
-  // have no meaning here still succeeds, with one line naming what was
-  // skipped appended to its output.
+  // Backtick commands, as StackShell runs them. A command with parts not
+  // modelled here still succeeds, with one line naming what was skipped
+  // appended to its output.
   interpreter::CommandResult RunCommand(
       const std::string& command,
       const std::map<std::string, std::string>& env) override;

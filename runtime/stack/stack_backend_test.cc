@@ -293,7 +293,7 @@ TEST_F(StackBackendTest, CommandsSetSysctlsAndSkipTheRest) {
   result = backend_.RunCommand("python3 ../common/check.py", {});
   EXPECT_EQ(result.exit_status, 0);
   EXPECT_EQ(result.output,
-            "skipped on the stack backend, where it has no meaning: `python3 "
+            "not modelled by the stack backend, so skipped: `python3 "
             "../common/check.py`\n");
 }
 

@@ -5,8 +5,8 @@
 // `grep` of /proc/net/tcp and tcp6, `dd if=/dev/zero` and `rm` on the
 // backend's own files, `sleep`,
 // `ethtool -K` (segmentation offload), `ip tcp_metrics flush` and FIFO
-// qdiscs from `tc` act on the stack; any other command
-// has no meaning here and is skipped.
+// qdiscs from `tc` act on the stack; any other command is not modelled
+// here and is skipped, with one line saying so.
 #pragma once
 
 #include <map>
@@ -55,7 +55,7 @@ class ShellHost {
 struct ShellResult {
   int exit_status = 0;
   std::string output;  // stdout, then stderr
-  // Each command skipped for having no meaning on this backend, as written.
+  // Each command skipped as not modelled on this backend, as written.
   std::vector<std::string> skipped;
 };
 

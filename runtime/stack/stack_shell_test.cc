@@ -215,19 +215,19 @@ TEST_F(StackShellTest, OtherCommandsAreSkippedWithOneLine) {
   };
   const Case cases[] = {
       {"tc qdisc add dev tun0 root netem delay 10ms",
-       "skipped on the stack backend, where it has no meaning: `tc qdisc add "
+       "not modelled by the stack backend, so skipped: `tc qdisc add "
        "dev tun0 root netem delay 10ms`"},
       {"ethtool -k tun0; sysctl -q net.ipv4.tcp_sack=1",
-       "skipped on the stack backend, where it has no meaning: `ethtool -k "
+       "not modelled by the stack backend, so skipped: `ethtool -k "
        "tun0`"},
       {"python3 -c 'print(1)'",
-       "skipped on the stack backend, where it has no meaning: `python3 -c "
+       "not modelled by the stack backend, so skipped: `python3 -c "
        "'print(1)'`"},
       {"../common/set_sysctls.py.bak x",
-       "skipped on the stack backend, where it has no meaning: "
+       "not modelled by the stack backend, so skipped: "
        "`../common/set_sysctls.py.bak x`"},
       {"echo hello > /tmp/somewhere",
-       "skipped on the stack backend, where it has no meaning: `echo hello > "
+       "not modelled by the stack backend, so skipped: `echo hello > "
        "/tmp/somewhere`"},
   };
   WriteFile("common/set_sysctls.py.bak", "#!/usr/bin/python3\n");
