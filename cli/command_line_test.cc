@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "cli/help.h"
@@ -132,7 +135,14 @@ TEST(VariantsTest, ScriptNameRule) {
 // A script's own --ip_version line names its one variant, whatever its name.
 TEST(VariantsTest, ScriptsOwnIpVersionLine) {
   using V = std::vector<IpVersion>;
-  const std::string dir = ::testing::TempDir();
+  // A directory of the test's own, removed at its end.
+  const std::string dir =
+      ::testing::TempDir() + "synack-variants-" + std::to_string(getpid()) + "/";
+  std::filesystem::create_directories(dir);
+  struct Remove {
+    std::string dir;
+    ~Remove() { std::filesystem::remove_all(dir); }
+  } remove{dir};
   auto write = [&dir](const std::string& name, const std::string& text) {
     std::ofstream(dir + name) << text;
     return dir + name;
