@@ -237,12 +237,19 @@ std::optional<TickGrid> MeasureTickGrid(std::string* error) {
   return grid ? grid : MeasureOnce(error);
 }
 
+namespace {
+
+// How long after the grid's latest point at or before `t_ns` it comes.
+int64_t AfterGridPoint(const TickGrid& grid, int64_t t_ns) {
+  return t_ns - grid.NextAt(t_ns - grid.period_ns + 1, 0);
+}
+
+}  // namespace
+
 bool SeenTickFitsGrid(const TickGrid& grid, int64_t seen_ns) {
   // A tick is seen its latency after it (tens of microseconds here): within
   // an eighth of a jiffy after a grid point.
-  int64_t after = (seen_ns - grid.origin_ns) % grid.period_ns;
-  if (after < 0) after += grid.period_ns;
-  return after * 8 < grid.period_ns;
+  return AfterGridPoint(grid, seen_ns) * 8 < grid.period_ns;
 }
 
 std::optional<int64_t> SeeTick(const TickGrid& grid, std::string* error) {
@@ -299,9 +306,7 @@ std::optional<TickGrid> FindTickGrid(std::string* error) {
     const std::optional<int64_t> seen = SeeTick(*grid, &unread);
     if (seen && SeenTickFitsGrid(*grid, *seen)) return grid;
     if (seen) {
-      unread = "a tick came " +
-               std::to_string(((*seen - grid->origin_ns) % grid->period_ns +
-                               grid->period_ns) % grid->period_ns / 1000) +
+      unread = "a tick came " + std::to_string(AfterGridPoint(*grid, *seen) / 1000) +
                " us after a tick of /proc/timer_list";
     }
   }
