@@ -1,6 +1,7 @@
 // RealClock on CLOCK_MONOTONIC.
 #include "runtime/kernel/clock.h"
 
+#include <sched.h>
 #include <time.h>
 
 #include <algorithm>
@@ -48,7 +49,7 @@ void RealClock::StartMeasuringTick() {
   if (pending_.valid() || measured_) return;
   auto measure = [] {
     Measurement measurement;
-    measurement.grid = FindTickGrid(&measurement.error);
+    measurement.grid = FindTickGrid(&measurement.error, &measurement.timers_cpu);
     return measurement;
   };
   try {
@@ -68,12 +69,27 @@ const std::optional<TickGrid>& RealClock::tick(std::string* why_unknown) {
   return measured_->grid;
 }
 
+void RealClock::TakePacketsOnTimersCpu() {
+  if (!measured_ || !measured_->timers_cpu) return;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(*measured_->timers_cpu, &one);
+  // Threads started from now on (blocking calls) inherit it.
+  sched_setaffinity(0, sizeof(one), &one);
+}
+
+std::optional<int> RealClock::timers_cpu() {
+  tick();
+  return measured_->timers_cpu;
+}
+
 interpreter::Instant RealClock::ScriptStart(interpreter::Instant earliest,
                                             double tick_phase) {
   // The script's time starts: from now on, its real-time priority.
   EnterDeferredRealtime();
   if (tick_phase < 0) return earliest;
   const std::optional<TickGrid>& grid = tick();
+  TakePacketsOnTimersCpu();
   // The measurement may have outlasted the init command.
   earliest = std::max(earliest, Now());
   if (!grid) return earliest;

@@ -29,7 +29,9 @@ class RealClock final : public interpreter::Clock {
   interpreter::Duration RealtimeOffset() override;
   // `tick_phase` into the first tick after `earliest`, or after now when
   // the tick's measurement (StartMeasuringTick's, waited for) ended later;
-  // without a tick, or with a negative tick_phase, that time itself.
+  // without a tick, or with a negative tick_phase, that time itself. With
+  // a tick, the calling thread moves to the timers' processor, if one was
+  // found (TakePacketsOnTimersCpu).
   interpreter::Instant ScriptStart(interpreter::Instant earliest,
                                    double tick_phase) override;
 
@@ -41,12 +43,20 @@ class RealClock final : public interpreter::Clock {
   void StartMeasuringTick();
   // The measured tick, or why it is unknown; waits for the measurement.
   const std::optional<TickGrid>& tick(std::string* why_unknown = nullptr);
+  // The processor whose tick finds jiffies moved (PickTimersCpu), found
+  // with the tick; waits for the measurement.
+  std::optional<int> timers_cpu();
 
  private:
   struct Measurement {
     std::optional<TickGrid> grid;
+    std::optional<int> timers_cpu;
     std::string error;
   };
+  // Pins the calling thread to the timers' processor: the packets it
+  // injects are taken there, and the TCP timers they arm fire on the tick
+  // they are due, not a tick late (jiffies_step.h). Else leaves it be.
+  void TakePacketsOnTimersCpu();
   std::future<Measurement> pending_;
   std::optional<Measurement> measured_;
 };

@@ -3,6 +3,7 @@
 #include "runtime/kernel/tick.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "runtime/kernel/clock.h"
+#include "runtime/kernel/jiffies_step.h"
 #include "runtime/kernel/unique_fd.h"
 
 namespace synack::kernel {
@@ -26,6 +28,13 @@ namespace {
 
 // CONFIG_HZ's choices on x86 and arm64.
 constexpr int kHzValues[] = {100, 250, 300, 1000};
+
+// CLOCK_MONOTONIC_COARSE: moves when jiffies do.
+int64_t CoarseNanos() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
 
 int64_t FloorDiv(int64_t a, int64_t b) {
   const int64_t q = a / b;
@@ -252,7 +261,7 @@ bool SeenTickFitsGrid(const TickGrid& grid, int64_t seen_ns) {
   return AfterGridPoint(grid, seen_ns) * 8 < grid.period_ns;
 }
 
-std::optional<int64_t> SeeTick(const TickGrid& grid, std::string* error) {
+std::optional<SeenTick> SeeTick(const TickGrid& grid, std::string* error) {
   // The signal is blocked in this thread, which alone it is sent to, and
   // taken with sigtimedwait: never delivered.
   const int signal = SIGRTMIN + 3;
@@ -285,34 +294,87 @@ std::optional<int64_t> SeeTick(const TickGrid& grid, std::string* error) {
   const itimerspec one_nanosecond{{0, 0}, {0, 1}};
   timer_settime(timer, 0, &one_nanosecond, nullptr);
   const timespec no_wait{0, 0};
-  std::optional<int64_t> seen;
-  while (!seen && MonotonicNanos() < give_up) {
-    if (sigtimedwait(&tick_signal, nullptr, &no_wait) == signal) seen = MonotonicNanos();
+  // Jiffies move within tens of microseconds of the tick, on whichever
+  // processor; a tenth of a jiffy after it, they did not move in sight.
+  const int64_t move_wait = grid.period_ns / 10;
+  std::optional<SeenTick> seen;
+  JiffiesStepWatch watch;
+  for (;;) {
+    const int64_t now = MonotonicNanos();
+    watch.Read(now, CoarseNanos());  // CLOCK_MONOTONIC first: see jiffies_step.h
+    if (!seen && sigtimedwait(&tick_signal, nullptr, &no_wait) == signal) {
+      seen = SeenTick{now, sched_getcpu(), JiffiesStep::kUnseen};
+      watch.TickSeen();
+    }
+    if (seen ? watch.Settled(move_wait) : now >= give_up) break;
   }
   timer_delete(timer);
   sigtimedwait(&tick_signal, nullptr, &no_wait);  // fired after all
   pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-  if (!seen) *error = "a one-nanosecond CPU-time timer fired on neither of two ticks";
+  if (!seen) {
+    *error = "a one-nanosecond CPU-time timer fired on neither of two ticks";
+    return std::nullopt;
+  }
+  seen->jiffies = watch.result();
   return seen;
 }
 
-std::optional<TickGrid> FindTickGrid(std::string* error) {
+std::optional<TickGrid> FindTickGrid(std::string* error, std::optional<int>* timers_cpu) {
   std::string unread;
   std::optional<TickGrid> grid = ReadTickGrid(&unread);
   if (grid) {
     // The report's ticks are the kernel's; whether this process sees them
     // there is another matter (skewed processors, a time namespace's
     // offset, a hypervisor that delivers the tick late): one tick says.
-    const std::optional<int64_t> seen = SeeTick(*grid, &unread);
-    if (seen && SeenTickFitsGrid(*grid, *seen)) return grid;
+    const std::optional<SeenTick> seen = SeeTick(*grid, &unread);
+    if (seen && SeenTickFitsGrid(*grid, seen->at_ns)) {
+      if (timers_cpu) *timers_cpu = PickTimersCpu(*grid, *seen);
+      return grid;
+    }
     if (seen) {
-      unread = "a tick came " + std::to_string(AfterGridPoint(*grid, *seen) / 1000) +
+      unread = "a tick came " + std::to_string(AfterGridPoint(*grid, seen->at_ns) / 1000) +
                " us after a tick of /proc/timer_list";
     }
   }
   grid = MeasureTickGrid(error);
-  if (!grid) *error = unread + "; " + *error;
+  if (!grid) {
+    *error = unread + "; " + *error;
+    return grid;
+  }
+  if (timers_cpu) {
+    std::string unseen;
+    if (const std::optional<SeenTick> seen = SeeTick(*grid, &unseen)) {
+      *timers_cpu = PickTimersCpu(*grid, *seen);
+    }
+  }
   return grid;
+}
+
+std::optional<int> PickTimersCpu(const TickGrid& grid, const SeenTick& first) {
+  auto on_time = [](JiffiesStep step) {
+    return step == JiffiesStep::kBeforeTick || step == JiffiesStep::kDuringTick;
+  };
+  if (on_time(first.jiffies)) return first.cpu;
+  if (first.jiffies != JiffiesStep::kAfterTick) return std::nullopt;
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return std::nullopt;
+  // A tick each: a few processors at most.
+  constexpr int kTries = 3;
+  int tries = 0;
+  std::optional<int> picked;
+  for (int cpu = 0; cpu < CPU_SETSIZE && tries < kTries && !picked; ++cpu) {
+    if (cpu == first.cpu || !CPU_ISSET(cpu, &allowed)) continue;
+    ++tries;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof(one), &one) != 0) continue;
+    std::string unseen;
+    const std::optional<SeenTick> seen = SeeTick(grid, &unseen);
+    if (seen && seen->cpu == cpu && on_time(seen->jiffies)) picked = cpu;
+  }
+  sched_setaffinity(0, sizeof(allowed), &allowed);
+  return picked;
 }
 
 }  // namespace synack::kernel

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/kernel/jiffies_step.h"
+
 namespace synack::kernel {
 
 struct TickGrid {
@@ -56,18 +58,35 @@ std::optional<TickGrid> TickGridFromWakeups(const int64_t* wakeups, int count,
 // being far less. Exposed for tests.
 bool SeenTickFitsGrid(const TickGrid& grid, int64_t seen_ns);
 
-// The time this thread sees the grid's next tick (0 to 1 jiffy from now):
+// A tick as one thread saw it.
+struct SeenTick {
+  int64_t at_ns = 0;  // when it saw it (CLOCK_MONOTONIC)
+  int cpu = -1;       // on which processor
+  JiffiesStep jiffies = JiffiesStep::kUnseen;  // when jiffies moved, against it
+};
+
+// The grid's next tick (0 to 1 jiffy from now) as this thread sees it:
 // when a one-nanosecond timer on its CPU time fires, which the tick of the
 // processor it runs on does (run_posix_cpu_timers, beside the timer
-// wheel's timers). Sleeps to 0.3 ms before the tick, then runs until the
-// timer fires or a quarter jiffy after the tick after it (a tick that finds
-// the thread preempted does not fire it); nullopt, with `error`, when it
-// did not fire by then.
-std::optional<int64_t> SeeTick(const TickGrid& grid, std::string* error);
+// wheel's timers), and where jiffies moved against that tick (read from
+// CLOCK_MONOTONIC_COARSE meanwhile: jiffies_step.h). Sleeps to 0.3 ms
+// before the tick, then runs until the timer fires and jiffies move, or a
+// quarter jiffy after the tick after it (a tick that finds the thread
+// preempted does not fire it); nullopt, with `error`, when it did not fire
+// by then.
+std::optional<SeenTick> SeeTick(const TickGrid& grid, std::string* error);
 
 // The tick as a run uses it: read from /proc/timer_list and kept when the
 // next tick is seen there (SeeTick); measured otherwise (MeasureTickGrid).
-// Returns nullopt, with `error` set, when neither gives it.
-std::optional<TickGrid> FindTickGrid(std::string* error);
+// Returns nullopt, with `error` set, when neither gives it. With
+// `timers_cpu`, also the processor to take packets on (PickTimersCpu).
+std::optional<TickGrid> FindTickGrid(std::string* error,
+                                     std::optional<int>* timers_cpu = nullptr);
+
+// A processor whose tick finds jiffies already moved, so that the TCP
+// timers a packet taken there arms fire on the tick they are due
+// (jiffies_step.h): `first`'s, or another this thread may run on, seen a
+// tick each (a few at most). nullopt when none is seen to be.
+std::optional<int> PickTimersCpu(const TickGrid& grid, const SeenTick& first);
 
 }  // namespace synack::kernel

@@ -201,11 +201,11 @@ TEST(TickGridTest, SeenTicksAreJiffyTimersTicks) {
   constexpr int kTries = 5;
   for (int i = 0; i < kTries; ++i) {
     const int64_t before = MonotonicNanos();
-    const std::optional<int64_t> seen = SeeTick(*grid, &error);
+    const std::optional<SeenTick> seen = SeeTick(*grid, &error);
     // A loaded machine may preempt or delay one now and then.
     if (!seen) continue;
-    EXPECT_GT(*seen, before);
-    if (std::llabs(OffGrid(*grid, *seen)) < grid->period_ns / 8) ++near;
+    EXPECT_GT(seen->at_ns, before);
+    if (std::llabs(OffGrid(*grid, seen->at_ns)) < grid->period_ns / 8) ++near;
   }
   EXPECT_GE(near, kTries - 2) << error;
 }
