@@ -7,7 +7,7 @@
 # beside the checkout, the corpus on the kernel.
 set -eu
 cd "$(dirname "$0")"
-tools/install-deps
+tools/install-deps --vm
 jobs=$(nproc)
 
 # The build type explicit too: run.sh shares build/ with a Release build.

@@ -2,6 +2,7 @@
 #include "cli/command_line.h"
 
 #include <cerrno>
+#include <cstddef>
 #include <cstdlib>
 #include <set>
 
@@ -67,6 +68,7 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
                  "' (commands: check, fmt, run, list, import, help)");
   }
   cl.command = args[i++];
+  cl.args.assign(args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
 
   if (cl.command == "help") {
     if (i < args.size()) cl.help_topic = args[i++];
@@ -159,6 +161,16 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
       }
     } else if (arg == "--update" || arg == "--update=dry") {
       cl.update = arg == "--update" ? "write" : "dry";
+    } else if (arg.rfind("--kernel=", 0) == 0) {
+      if (arg.size() == 9) return usage("--kernel needs host, a vmlinuz or a .deb");
+      cl.kernels.push_back(arg.substr(9));
+    } else if (arg.rfind("--vm-accel=", 0) == 0) {
+      cl.vm_accel = arg.substr(11);
+      if (cl.vm_accel != "auto" && cl.vm_accel != "kvm" &&
+          cl.vm_accel != "tcg") {
+        return usage("--vm-accel needs auto, kvm or tcg, found '" +
+                     cl.vm_accel + "'");
+      }
     } else if (arg.rfind("--backend=", 0) == 0) {
       cl.backend = arg.substr(10);
       if (cl.backend != "kernel" && cl.backend != "stack" &&
@@ -200,6 +212,10 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args) {
   }
   if (cl.files.empty()) {
     return usage("'" + cl.command + "' needs at least one file");
+  }
+  if (!cl.kernels.empty() && (cl.backend != "kernel" || !cl.update.empty())) {
+    return usage("--kernel runs scripts on kernels: not with --backend=" +
+                 cl.backend + (cl.update.empty() ? "" : " or --update"));
   }
   if (cl.command == "import" && cl.files.size() != 1) {
     return usage("'import' reads one capture, found " +

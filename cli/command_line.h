@@ -45,6 +45,14 @@ struct CommandLine {
   std::string import_output;  // import: -o FILE; empty: standard output
   // run: --update ("write") or --update=dry ("dry"); empty: a plain run.
   std::string update;
+  // run: --kernel=IMAGE, each a kernel to run the scripts on ("host", a
+  // vmlinuz or a linux-image-*.deb), in a VM but for the host; empty: the
+  // host's kernel, no VM. --vm-accel=auto|kvm|tcg: how guests run.
+  std::vector<std::string> kernels;
+  std::string vm_accel = "auto";
+  // The arguments after the command, as given: a guest plans its runs
+  // from them (cli/vm_machines.cc).
+  std::vector<std::string> args;
   SuiteFlags suite;  // run: -j, --filter, --repeat, reports, shards
 };
 

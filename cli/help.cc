@@ -115,6 +115,19 @@ synack's own options:
                      variant's name is added when several run, and the
                      backend's with --backend=both)
   --timeout=SECONDS  kill a script that runs longer (default 300)
+  --kernel=IMAGE     run the scripts on that kernel, in a qemu virtual
+                     machine (repeatable: one VM per kernel, side by
+                     side, each run named with the kernel's release, and
+                     the summary ends with the scripts whose verdicts
+                     differ between the kernels). IMAGE is a vmlinuz (its
+                     modules from /lib/modules/RELEASE), a Debian
+                     linux-image-*.deb, or host (the running kernel, no
+                     VM). The guest sees the host's files read-only and
+                     runs this synack; needs qemu-system-x86 and
+                     busybox-static (tools/install-deps --vm)
+  --vm-accel=auto|kvm|tcg
+                     how guests run: auto tries KVM for 10 s and falls
+                     back to qemu's TCG emulation (said in the output)
   --tick-phase=F     on the kernel, start each script F (0 to below 1) of
                      a timer tick after a tick (default 0.25), so that its
                      jiffy-based timers fire at the same script times run

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/help.h"
 #include "cli/packetdrill_command.h"
+#include "cli/vm_agent.h"
 
 int main(int argc, char** argv) {
   using namespace synack::cli;
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
   if (!args.empty() && args[0] == "packetdrill") {
     return PacketdrillCommand({args.begin() + 1, args.end()}, std::cerr);
   }
+  // Inside a guest of `synack run --kernel=IMAGE` (runtime/vm/initramfs.h).
+  if (args.size() == 2 && args[0] == "vm-agent") return VmAgentCommand(args[1]);
   const ParsedCommandLine parsed = ParseCommandLine(args);
   if (!parsed.command_line) {
     std::cerr << "synack: " << parsed.error << "\n";

@@ -22,6 +22,7 @@ struct ReportedRun {
   ReportEntry entry;  // the reports' names; entry.result once finished
   std::string variant;  // "ipv4"
   std::string backend;  // "kernel", "stack"
+  std::string kernel;   // with --kernel: the release it ran on; else empty
   std::shared_ptr<const LoadedScript> script;
   // What the run did, when the suite keeps records (--backend=both, HTML).
   RunRecord record;

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/run_record.h"
+#include "cli/vm_run.h"
 #include "interpreter/run.h"
 #include "runtime/kernel/kernel_backend.h"
 #include "runtime/stack/stack_backend.h"
@@ -23,6 +24,8 @@ namespace synack::cli {
   sigset_t all;
   sigemptyset(&all);
   sigprocmask(SIG_SETMASK, &all, nullptr);
+  // On another kernel: the VM's guest runs it.
+  if (!job.vm_socket.empty()) RunInVm(job, record_fd);
 
   namespace fs = std::filesystem;
   const std::string dir =

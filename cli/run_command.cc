@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/html_report.h"
 #include "cli/junit_report.h"
+#include "cli/kernel_table.h"
 #include "cli/progress.h"
 #include "cli/reporter.h"
 #include "cli/run_plan.h"
@@ -25,6 +26,7 @@
 #include "cli/sharding.h"
 #include "cli/summary.h"
 #include "cli/tap_report.h"
+#include "cli/vm_machines.h"
 
 namespace synack::cli {
 
@@ -46,6 +48,9 @@ Reporters MakeReporters(const CommandLine& cl, const SuitePlan& plan,
                                            plan.runs.size(), cl.verbose,
                                            plan.single));
   reporters.Add(std::make_unique<SummaryReporter>(out, err));
+  if (plan.kernels.size() > 1) {
+    reporters.Add(std::make_unique<KernelTableReporter>(out));
+  }
   if (!cl.suite.tap_path.empty()) {
     reporters.Add(std::make_unique<TapReporter>(cl.suite.tap_path, err));
   }
@@ -94,6 +99,8 @@ int RunCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
   {
     const auto resources =
         SuiteResources::Acquire(*plan, /*own_nstat=*/!GetEnv("NSTAT_HISTORY"));
+    // --kernel: a VM per kernel, up before the first run (none without).
+    const auto machines = VmMachines::Start(*plan, cl, out);
     outcome = RunStage(*plan, cl.seed, resources->stop_fd(), reporters);
   }
   const bool reports_ok = reporters.SuiteEnded(

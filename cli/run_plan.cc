@@ -80,8 +80,10 @@ ReportedRun NameRun(const ScriptFile& file, const RunName& name) {
   run.entry.class_name = ClassNameFor(file.name);
   run.entry.name = std::filesystem::path(file.name).filename().string() + suffix;
   run.entry.label = file.name + suffix;
-  run.entry.group = file.name + RunSuffix({name.variant, name.backend, 0});
+  run.entry.group =
+      file.name + RunSuffix({name.variant, name.backend, 0, name.kernel});
   run.variant = name.variant;
+  run.kernel = name.kernel;
   return run;
 }
 
@@ -137,22 +139,29 @@ std::string PcapPath(const CommandLine& cl, const ScriptFile& file,
   if (several_scripts || RunVariants(cl, file.path).size() > 1) {
     pcap += std::string(".") + VariantName(planned.variant);
   }
+  if (!name.kernel.empty()) pcap += "." + name.kernel;
   if (!name.backend.empty()) pcap += "." + name.backend;
   if (cl.suite.repeat > 1) pcap += ".run" + std::to_string(planned.repetition);
   return pcap;
 }
 
-// The planned run on `kind`: its child's job, its names, its scheduling.
+// The planned run on `kind` (and `kernel`, -1 without --kernel): its
+// child's job, its names, its scheduling. `guest_job`: the planned run's
+// index, the guest plan's job.
 void AddRun(const CommandLine& cl, const ScriptFile& file,
             const PlannedRun& planned, const ScriptVariant& script,
-            BackendKind kind, bool several_scripts, SuitePlan* plan) {
+            BackendKind kind, int kernel, size_t guest_job,
+            bool several_scripts, SuitePlan* plan) {
   PlannedJob job;
   job.kind = kind;
   job.loaded = script.loaded;
   job.config = script.config;
-  const RunName name{VariantName(planned.variant),
-                     plan->both ? BackendName(kind) : "",
-                     cl.suite.repeat > 1 ? planned.repetition : 0};
+  job.kernel = kernel;
+  job.guest_job = guest_job;
+  const RunName name{
+      VariantName(planned.variant), plan->both ? BackendName(kind) : "",
+      cl.suite.repeat > 1 ? planned.repetition : 0,
+      kernel >= 0 ? plan->kernels[static_cast<size_t>(kernel)].release : ""};
   job.config.pcap_path = PcapPath(cl, file, planned, name, several_scripts);
   // The HTML report draws a failing run from its record.
   job.keep_record = plan->both || !cl.suite.html_dir.empty();
@@ -172,7 +181,10 @@ void AddRun(const CommandLine& cl, const ScriptFile& file,
   run.backend = BackendName(kind);
   run.script = script.loaded;
   SuiteJob suite_job;
-  suite_job.realtime = cl.suite.realtime && kind == BackendKind::kKernel;
+  // In a VM, the run's process here only waits for the guest's: the
+  // guest's agent runs the script at real-time priority in the guest.
+  suite_job.realtime = cl.suite.realtime && kind == BackendKind::kKernel &&
+                       !InVm(*plan, job);
   if (script.runnable) {
     suite_job.estimated_usecs = NominalDurationUsecs(script.loaded->script);
   } else {
@@ -240,16 +252,31 @@ std::optional<SuitePlan> PlanSuite(const CommandLine& cl, std::ostream& err) {
   const std::vector<PlannedRun> planned = PlanRuns(
       files, [&cl](const std::string& path) { return RunVariants(cl, path); },
       cl.suite.filter, *shard, cl.suite.repeat);
+  SuitePlan plan;
+  for (const std::string& arg : cl.kernels) {
+    vm::KernelSource source;
+    std::string error;
+    if (!vm::ResolveKernel(arg, &source, &error)) {
+      err << "synack: --kernel=" << error << "\n";
+      return std::nullopt;
+    }
+    plan.kernels.push_back(source);
+  }
+  std::vector<int> kernels;  // -1: the host's, without --kernel
+  for (size_t k = 0; k < plan.kernels.size(); ++k) {
+    kernels.push_back(static_cast<int>(k));
+  }
+  if (kernels.empty()) kernels.push_back(-1);
   std::vector<BackendKind> kinds;
   if (cl.backend != "stack") kinds.push_back(BackendKind::kKernel);
   if (cl.backend != "kernel") kinds.push_back(BackendKind::kStack);
 
-  SuitePlan plan;
   plan.both = kinds.size() > 1;
   const bool several_scripts = planned.size() > static_cast<size_t>(cl.suite.repeat);
   ScriptVariant script;
   const PlannedRun* previous = nullptr;
-  for (const PlannedRun& planned_run : planned) {
+  for (size_t index = 0; index < planned.size(); ++index) {
+    const PlannedRun& planned_run = planned[index];
     const ScriptFile& file = files[planned_run.file];
     if (!previous || previous->file != planned_run.file ||
         previous->variant != planned_run.variant) {
@@ -257,7 +284,10 @@ std::optional<SuitePlan> PlanSuite(const CommandLine& cl, std::ostream& err) {
     }
     previous = &planned_run;
     for (BackendKind kind : kinds) {
-      AddRun(cl, file, planned_run, script, kind, several_scripts, &plan);
+      for (int kernel : kernels) {
+        AddRun(cl, file, planned_run, script, kind, kernel, index,
+               several_scripts, &plan);
+      }
     }
   }
   // One script named on the command line, in one variant: its report alone,

@@ -16,6 +16,7 @@
 #include "cli/script_file.h"
 #include "cli/suite.h"
 #include "interpreter/config.h"
+#include "runtime/vm/kernel_image.h"
 
 namespace synack::cli {
 
@@ -33,6 +34,15 @@ struct PlannedJob {
   // The child writes what it did (RunRecord) for the reporters: for
   // --backend=both's difference finder and the HTML report's ladders.
   bool keep_record = false;
+  // --kernel: into SuitePlan::kernels; -1 without --kernel.
+  int kernel = -1;
+  // In a VM: the guest's own plan's job for this run (the guest plans the
+  // same command line without --kernel: one job per script, variant and
+  // repetition, in this plan's order), and the VM's keeper and work
+  // directory (set when the VM is up: cli/vm_machines.h).
+  size_t guest_job = 0;
+  std::string vm_socket;
+  std::string vm_work_dir;
 };
 
 // The suite's runs: three views of each, by the same index.
@@ -46,7 +56,17 @@ struct SuitePlan {
   // output alone (Progress's `single`).
   bool single = false;
   bool script_errors = false;  // some run is decided: its script has errors
+  // --kernel's kernels, in order; empty without --kernel. A run's kernel
+  // is one of them (PlannedJob::kernel); the host's runs in no VM.
+  std::vector<vm::KernelSource> kernels;
 };
+
+// A run in a VM: on a kernel other than the host's own.
+inline bool InVm(const SuitePlan& plan, const PlannedJob& job) {
+  return job.kernel >= 0 &&
+         plan.kernels[static_cast<size_t>(job.kernel)].kind !=
+             vm::KernelSource::Kind::kHost;
+}
 
 // The plan, with each runnable script's warnings said once on `err`;
 // nullopt after a usage error said on `err` (exit status 2).

@@ -96,7 +96,8 @@ std::vector<PlannedRun> PlanRuns(const std::vector<ScriptFile>& files,
 }
 
 std::string RunSuffix(const RunName& run) {
-  std::string suffix = " (" + run.variant + ")";
+  std::string suffix =
+      " (" + run.variant + (run.kernel.empty() ? "" : ", " + run.kernel) + ")";
   if (!run.backend.empty()) suffix += " [" + run.backend + "]";
   if (run.repetition > 0) suffix += " #" + std::to_string(run.repetition);
   return suffix;
@@ -109,6 +110,7 @@ std::string PcapFileName(const std::string& dir, const std::string& name,
     stem.resize(stem.size() - 4);
   }
   std::string file = stem + "." + run.variant;
+  if (!run.kernel.empty()) file += "." + run.kernel;
   if (!run.backend.empty()) file += "." + run.backend;
   if (run.repetition > 0) file += ".run" + std::to_string(run.repetition);
   return (fs::path(dir) / (file + ".pcap")).string();

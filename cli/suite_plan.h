@@ -48,14 +48,16 @@ struct RunName {
   std::string variant;     // "ipv4"
   std::string backend;     // when a script runs on several; else empty
   int repetition = 0;      // with --repeat N > 1: 1..N; else 0
+  std::string kernel;      // with --kernel: the release; else empty
 };
 
-// " (ipv4)", " (ipv4) [stack]", " (ipv4) #2": after a path in result lines,
-// after a file name in reports.
+// " (ipv4)", " (ipv4) [stack]", " (ipv4) #2", " (ipv4, 6.1.0-57-amd64)":
+// after a path in result lines, after a file name in reports.
 std::string RunSuffix(const RunName& run);
 
 // --pcap-dir's file for a run: DIR/tcp/close/a.ipv4.pcap for the script named
-// tcp/close/a.pkt, with ".stack" and ".run2" before ".pcap" as RunSuffix.
+// tcp/close/a.pkt, with ".6.1.0-57-amd64", ".stack" and ".run2" before
+// ".pcap" as RunSuffix.
 std::string PcapFileName(const std::string& dir, const std::string& name,
                          const RunName& run);
 

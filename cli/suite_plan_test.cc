@@ -140,6 +140,10 @@ TEST(SuitePlanTest, Names) {
             PcapFileName("/out", "tcp/close/a.pkt", {"ipv4", "", 0}));
   EXPECT_EQ("/out/a.ipv4-mapped-ipv6.kernel.run3.pcap",
             PcapFileName("/out/", "a.pkt", {"ipv4-mapped-ipv6", "kernel", 3}));
+  // --kernel: the release joins the variant.
+  EXPECT_EQ(" (ipv4, 6.1.0-57-amd64)", RunSuffix({"ipv4", "", 0, "6.1.0-57-amd64"}));
+  EXPECT_EQ("/out/a.ipv4.6.1.0-57-amd64.pcap",
+            PcapFileName("/out", "a.pkt", {"ipv4", "", 0, "6.1.0-57-amd64"}));
 }
 
 }  // namespace
