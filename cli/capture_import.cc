@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <vector>
@@ -286,8 +287,99 @@ class Drafter {
     lines_.push_back({usecs, std::move(text)});
   }
 
+  // The first of the local side's packets that carries `flag` (its SYN or
+  // SYN-ACK: kSyn), and the peer's first bare SYN.
+  const wire::Packet* FirstFrom(const Endpoint& sender, uint16_t flag) const {
+    for (const CapturedPacket* captured : c_.packets) {
+      if (Source(captured->packet) == sender &&
+          Has(*captured->packet.tcp(), flag)) {
+        return &captured->packet;
+      }
+    }
+    return nullptr;
+  }
+
+  // What the local side's SYN (or SYN-ACK) says of the sysctls in force,
+  // drafted before socket(): a capture holds no setting, but some show on
+  // the wire.
+  void SysctlsOff(int64_t usecs) {
+    const wire::Packet* syn = FirstFrom(side_.local, tcp_flag::kSyn);
+    if (syn == nullptr) return;
+    const wire::Packet* peer_syn =
+        side_.passive ? FirstFrom(side_.peer, tcp_flag::kSyn) : nullptr;
+    auto carries = [](const wire::Packet* p, uint8_t kind) {
+      const auto& options = p->tcp()->options;
+      return std::any_of(options.begin(), options.end(),
+                         [kind](const wire::TcpOption& o) {
+                           return o.kind == kind;
+                         });
+    };
+    // An active open's SYN offers timestamps, SACK and window scaling
+    // when tcp_timestamps, tcp_sack and tcp_window_scaling allow them
+    // (tcp_syn_options()); a SYN-ACK answers each only when the peer's SYN
+    // offered it (tcp_synack_options()). Only what is off is written: on
+    // is Linux's default, and an init command may say which kind of on.
+    std::string off;
+    const std::pair<uint8_t, const char*> sysctls[] = {
+        {wire::tcp_opt::kTimestamp, "tcp_timestamps"},
+        {wire::tcp_opt::kSackOk, "tcp_sack"},
+        {wire::tcp_opt::kWscale, "tcp_window_scaling"}};
+    for (const auto& [kind, name] : sysctls) {
+      const bool offered = !side_.passive || (peer_syn && carries(peer_syn, kind));
+      if (offered && !carries(syn, kind)) {
+        off += std::string(" net.ipv4.") + name + "=0";
+      }
+    }
+    if (!off.empty()) {
+      lines_.push_back({usecs,
+                        "// The local side's SYN leaves out what these "
+                        "sysctls turn off.",
+                        -1, 0, true});
+      Call(usecs, "`sysctl -q" + off + "`");
+    }
+  }
+
+  // The socket options that show in the local side's SYN (or SYN-ACK).
+  void SocketOptions(int64_t usecs) {
+    const wire::Packet* syn = FirstFrom(side_.local, tcp_flag::kSyn);
+    if (syn == nullptr) return;
+    // An MSS below a 1500-byte link's (1460 over IPv4, 1440 over IPv6;
+    // synack's IPv6 link of MTU 1520 gives 1460) is TCP_MAXSEG's (tcp_syn_options() advertises the
+    // user's mss_clamp), which also lowers the window offered, or a
+    // route's smaller MTU (a path MTU learnt from ICMP): TCP_MAXSEG gives
+    // the same SYN.
+    for (const wire::TcpOption& option : syn->tcp()->options) {
+      if (option.kind != wire::tcp_opt::kMss || option.data.size() != 2) {
+        continue;
+      }
+      const int mss = option.data[0] << 8 | option.data[1];
+      if (mss < (syn->is_ipv6() ? 1440 : 1460)) {
+        Call(usecs, "setsockopt(3, IPPROTO_TCP, TCP_MAXSEG, [" +
+                        std::to_string(mss) + "], 4) = 0");
+      }
+    }
+    SetTos(usecs, 3, *syn);
+  }
+
+  // IP_TOS (IPV6_TCLASS) sets the DSCP of what the socket sends; the ECN
+  // bits are the stack's own (the kernel masks them out of the option:
+  // INET_ECN_MASK in do_ip_setsockopt(), ip6_datagram's tclass alike).
+  void SetTos(int64_t usecs, int fd, const wire::Packet& packet) {
+    const int dscp = packet.tos & 0xfc;
+    if (dscp == dscp_) return;
+    dscp_ = dscp;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", dscp);
+    Call(usecs, "setsockopt(" + std::to_string(fd) + ", " +
+                    (packet.is_ipv6() ? "SOL_IPV6, IPV6_TCLASS"
+                                      : "SOL_IP, IP_TOS") +
+                    ", [" + hex + "], 4) = 0");
+  }
+
   void OpenSocket(int64_t usecs) {
+    SysctlsOff(usecs);
     Call(usecs, "socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+    SocketOptions(usecs);
     if (side_.passive) {
       Call(usecs, "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0");
       Call(usecs, "bind(3, ..., ...) = 0");
@@ -425,6 +517,7 @@ class Drafter {
     }
     const bool app_can_act = fd_ >= 0 && !closed_;
     const bool can_write = app_can_act && !shut_;
+    if (app_can_act && !Has(tcp, tcp_flag::kRst)) SetTos(usecs, fd_, packet);
     const uint32_t start = tcp.seq + (Has(tcp, tcp_flag::kSyn) ? 1 : 0);
     const uint32_t end = start + static_cast<uint32_t>(packet.payload.size());
     if (Has(tcp, tcp_flag::kSyn)) sent_high_ = acked_high_ = start;
@@ -526,6 +619,7 @@ class Drafter {
   std::optional<size_t> write_line_;
   std::optional<size_t> accept_line_;
   int64_t last_usecs_ = 0;
+  int dscp_ = 0;  // what IP_TOS (IPV6_TCLASS) was set to
 };
 
 std::string Header(const ImportOptions& options, const LocalSide& side,
@@ -538,8 +632,8 @@ std::string Header(const ImportOptions& options, const LocalSide& side,
       "// Local because " + side.why + ".\n" +
       "// --local ADDR chooses the other side.\n" +
       "// A first draft: the system calls are guessed from the packets "
-      "(check\n// their sizes and times); sysctls and socket options are "
-      "not in a capture.\n";
+      "(check\n// their sizes and times); of the sysctls and socket options, "
+      "only those\n// that show on the wire are drafted.\n";
   if (side.local.address.family == AF_INET6) {
     text += "// Captured over IPv6: run it with -6.\n";
   } else {
@@ -557,16 +651,16 @@ std::string Render(const std::vector<Line>& lines) {
   int64_t previous = lines.empty() ? 0 : lines.front().usecs;
   bool first = true;
   for (const Line& line : lines) {
+    if (line.comment) {
+      text += line.text + "\n";
+      continue;
+    }
     grammar::EventTime time;
     time.kind = first ? grammar::TimeKind::kAbsolute
                       : grammar::TimeKind::kRelative;
     time.usecs = first ? 0 : line.usecs - previous;
     first = false;
     previous = line.usecs;
-    if (line.comment) {
-      text += line.text + "\n";
-      continue;
-    }
     std::string body = line.text;
     if (line.write_fd >= 0) {
       const std::string n = std::to_string(line.write_size);

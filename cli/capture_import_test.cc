@@ -129,7 +129,8 @@ TEST(ImportCapture, PassiveOpenExchangeAndClose) {
 // Local because its peer is at a documentation address, as packetdrill's.
 // --local ADDR chooses the other side.
 // A first draft: the system calls are guessed from the packets (check
-// their sizes and times); sysctls and socket options are not in a capture.
+// their sizes and times); of the sysctls and socket options, only those
+// that show on the wire are drafted.
 // Captured over IPv4: run it with -4.
 
      0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
@@ -178,10 +179,13 @@ TEST(ImportCapture, ActiveOpenIpv6SackBlocksRelative) {
 // Local because its peer is at a documentation address, as packetdrill's.
 // --local ADDR chooses the other side.
 // A first draft: the system calls are guessed from the packets (check
-// their sizes and times); sysctls and socket options are not in a capture.
+// their sizes and times); of the sysctls and socket options, only those
+// that show on the wire are drafted.
 // Captured over IPv6: run it with -6.
 
-     0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+// The local side's SYN leaves out what these sysctls turn off.
+     0 `sysctl -q net.ipv4.tcp_timestamps=0`
+    +0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
     +0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
     +0 connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)
     +0 > S 0:0(0) win 64800 <mss 1440,sackOK,nop,wscale 7>
@@ -330,6 +334,55 @@ TEST(ImportCapture, NoSynNeedsLocal) {
   ASSERT_EQ(result.error, "");
   EXPECT_THAT(result.script, HasSubstr("< . 1:101(100) ack 1 win 1000\n"));
   EXPECT_THAT(result.script, HasSubstr("> . 1:1(0) ack 101 win 1000\n"));
+}
+
+// What the wire shows of the settings: an active open's SYN without
+// timestamps and window scaling (tcp_timestamps=0, tcp_window_scaling=0),
+// an MSS below 1460 (TCP_MAXSEG) and a DSCP (IP_TOS), which a later
+// segment changes (another setsockopt, before the write that sent it).
+TEST(ImportCapture, SettingsTheSynShowsAreDrafted) {
+  Conn c("192.168.0.1", "192.0.2.1");
+  const bool local = true, peer = false;
+  c.Add(local, 0, kSyn, 5000, 0, 65000, 0, {Mss(1000), kNop, kNop, kSackOk})
+      .Add(peer, 10'000, kSyn | kAck, 1000, 5001, 65535, 0, {Mss(1460)})
+      .Add(local, 10'010, kAck, 5001, 1001, 65000, 0)
+      .Add(local, 20'000, kPsh | kAck, 5001, 1001, 65000, 100)
+      .Add(peer, 30'000, kAck, 1001, 5101, 65535, 0);
+  for (size_t i : {0, 2}) c.packets[i].packet.tos = 0x10;
+  c.packets[3].packet.tos = 0x22;  // DSCP 0x20 and ECT(0)
+  const ImportResult result = Import(c.packets);
+  ASSERT_EQ(result.error, "");
+  EXPECT_THAT(result.script, HasSubstr(R"(
+// The local side's SYN leaves out what these sysctls turn off.
+     0 `sysctl -q net.ipv4.tcp_timestamps=0 net.ipv4.tcp_window_scaling=0`
+    +0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+    +0 setsockopt(3, IPPROTO_TCP, TCP_MAXSEG, [1000], 4) = 0
+    +0 setsockopt(3, SOL_IP, IP_TOS, [0x10], 4) = 0
+    +0 fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0
+)"));
+  EXPECT_THAT(result.script, HasSubstr(R"(
++0.00999 setsockopt(3, SOL_IP, IP_TOS, [0x20], 4) = 0
+    +0 write(3, ..., 100) = 100
+)"));
+}
+
+// A passive open's SYN-ACK says a sysctl is off only for what the peer's
+// SYN offered: here SACK (offered, not answered), not timestamps (never
+// offered); the default MSS and DSCP 0 draft nothing.
+TEST(ImportCapture, SynAckShowsOnlyWhatThePeerOffered) {
+  Conn c("192.0.2.1", "192.168.0.1");
+  const bool peer = true, local = false;
+  c.Add(peer, 0, kSyn, 1000, 0, 65535, 0, {Mss(1460), kSackOk})
+      .Add(local, 30, kSyn | kAck, 5000, 1001, 65160, 0, {Mss(1460)})
+      .Add(peer, 10'000, kAck, 1001, 5001, 502, 0);
+  const ImportResult result = Import(c.packets);
+  ASSERT_EQ(result.error, "");
+  EXPECT_THAT(result.script,
+              HasSubstr("     0 `sysctl -q net.ipv4.tcp_sack=0`\n"));
+  EXPECT_THAT(result.script, Not(HasSubstr("TCP_MAXSEG")));
+  EXPECT_THAT(result.script, Not(HasSubstr("IP_TOS")));
+  EXPECT_THAT(Import(PassiveExchange().packets).script,
+              Not(HasSubstr("`sysctl")));
 }
 
 }  // namespace
