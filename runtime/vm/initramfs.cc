@@ -29,12 +29,16 @@ std::string GuestInitScript(const GuestInit& init) {
   s += "/bin/busybox --install -s /bin\n";
   s += "export PATH=/bin\n";
   s += "fail() { echo \"synack-init: $*\" >&2; poweroff -f; }\n";
+  // Each stage's time since boot, on the console: where a slow boot goes.
+  s += "stage() { read up idle < /proc/uptime; echo \"synack-init: $up s: $*\"; }\n";
   s += "mkdir -p /proc /sys /dev /host /rw\n";
   s += "mount -t proc proc /proc\n";
   s += "mount -t sysfs sys /sys\n";
   s += "mount -t devtmpfs dev /dev\n";
+  s += "stage init\n";
   s += "for m in /modules/*.ko; do insmod \"$m\" || echo \"synack-init: "
        "insmod $m failed\" >&2; done\n";
+  s += "stage modules loaded\n";
   // cache=loose: the root does not change under a run, and lookups over
   // 9p are what a TCG guest spends its time on.
   s += std::string("mount -t 9p -o trans=virtio,version=9p2000.L,ro,") +
@@ -67,6 +71,7 @@ std::string GuestInitScript(const GuestInit& init) {
        " ] && port=/dev/${p##*/}\n";
   s += "done\n";
   s += "[ -n \"$port\" ] || fail 'no virtio serial port'\n";
+  s += "stage mounted, starting the agent\n";
   s += "chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:"
        "/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp " +
        ShellQuote(init.synack) + " vm-agent \"$port\"\n";

@@ -24,6 +24,7 @@
 #include "runtime/vm/channel.h"
 #include "runtime/vm/initramfs.h"
 #include "runtime/vm/kernel_modules.h"
+#include "runtime/vm/pvh_kernel.h"
 #include "runtime/vm/qemu.h"
 
 namespace synack::vm {
@@ -262,6 +263,11 @@ struct Client {
            .LoadOrder(RequiredGuestModules(), OptionalGuestModules(), &modules,
                       &error)) {
     fail(kernel.modules_dir + ": " + error);
+  }
+  // Uncompressed ahead, through its PVH entry, where it has one.
+  if (const std::string vmlinux = spec.work_dir + "/vmlinux";
+      ExtractPvhKernel(kernel.image, vmlinux)) {
+    kernel.image = vmlinux;
   }
   const std::string busybox = ReadFile(spec.busybox);
   if (busybox.empty()) {
