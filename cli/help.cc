@@ -98,7 +98,7 @@ the flags given here override those too):
       tolerance_percent/100 * (time since the previous event))
   --tcp_ts_tick_usecs=USECS --tcp_ts_ecr_scaled --strict_segments
   --mss=BYTES        inject TCP packets as GSO packets of BYTES-byte
-                     segments (a virtio-net gso_size; the kernel only)
+                     segments (a virtio-net gso_size)
   --send_omit_free and other packetdrill flags are accepted
   -D NAME=value, --define NAME=value   define a symbol
   -v, --verbose      print each event as it runs

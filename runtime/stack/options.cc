@@ -146,4 +146,14 @@ std::vector<wire::TcpOption> BuildSegmentOptions(
   return out;
 }
 
+uint32_t TcpOptionBytes(const std::vector<wire::TcpOption>& options) {
+  uint32_t n = 0;
+  for (const wire::TcpOption& o : options) {
+    n += (o.kind == wire::tcp_opt::kNop || o.kind == wire::tcp_opt::kEol)
+             ? 1
+             : 2 + static_cast<uint32_t>(o.data.size());
+  }
+  return (n + 3) & ~3u;
+}
+
 }  // namespace synack::stack

@@ -34,6 +34,9 @@ struct ReceivedOptions {
 ReceivedOptions ParseOptions(const std::vector<wire::TcpOption>& options,
                              bool syn);
 
+// The length of a TCP header's options, padded as on the wire.
+uint32_t TcpOptionBytes(const std::vector<wire::TcpOption>& options);
+
 // The options of a SYN or SYN-ACK. Linux's order (measured on 6.18):
 //   TS and SACK:  mss, sackOK, TS, [nop, wscale]
 //   TS only:      mss, nop, nop, TS, [nop, wscale]

@@ -210,11 +210,12 @@ std::optional<SentPacket> SharedStack::NextOutbound(Instant deadline) {
   }
 }
 
-std::string SharedStack::Inject(std::span<const uint8_t> packet) {
+std::string SharedStack::Inject(std::span<const uint8_t> packet,
+                                uint32_t gso_size) {
   std::unique_lock<std::mutex> lock(mutex_);
   TakeDriver();
   Settle(lock);
-  std::string error = stack_.Input(packet, now_);
+  std::string error = stack_.Input(packet, now_, gso_size);
   RetryPending();
   Settle(lock);
   return error;

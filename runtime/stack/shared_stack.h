@@ -63,8 +63,9 @@ class SharedStack {
   // moves on towards `deadline` until one is sent.
   std::optional<SentPacket> NextOutbound(Instant deadline);
   // Hands the stack a datagram at the current time. Returns an error
-  // message for one that does not parse, empty otherwise.
-  std::string Inject(std::span<const uint8_t> packet);
+  // message for one that does not parse, empty otherwise. `gso_size` as
+  // for Stack::Input.
+  std::string Inject(std::span<const uint8_t> packet, uint32_t gso_size = 0);
 
   // --- System calls (any thread) ------------------------------------------
 

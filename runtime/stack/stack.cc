@@ -28,11 +28,12 @@ Stack::~Stack() = default;
 
 // --- Packets and time ------------------------------------------------------
 
-std::string Stack::Input(std::span<const uint8_t> ip_packet, Instant now) {
+std::string Stack::Input(std::span<const uint8_t> ip_packet, Instant now,
+                         uint32_t gso_size) {
   AdvanceTo(now);
   wire::ParseResult parsed = wire::Parse(ip_packet);
   if (!parsed.packet) return parsed.error;
-  Deliver(*parsed.packet);
+  Deliver(*parsed.packet, gso_size);
   RunLoopback();
   Reap();
   return "";
@@ -133,7 +134,7 @@ uint32_t Stack::TcpTimestampMs() const {
 
 // --- Inbound ----------------------------------------------------------------
 
-void Stack::Deliver(const wire::Packet& packet) {
+void Stack::Deliver(const wire::Packet& packet, uint32_t gso_size) {
   if (std::holds_alternative<wire::IcmpHeader>(packet.l4)) {
     if (IsLocal(packet.dst)) IcmpInput(packet);
     return;
@@ -147,6 +148,12 @@ void Stack::Deliver(const wire::Packet& packet) {
   seg.seq = th->seq;
   seg.ack = th->ack;
   seg.len = static_cast<uint32_t>(packet.payload.size());
+  // virtio_net_hdr_to_skb(): "too small packets are not really GSO ones",
+  // so the gso_size sticks only when the TCP options and payload (what
+  // follows the 20-byte header) exceed it.
+  if (gso_size != 0 && TcpOptionBytes(th->options) + seg.len > gso_size) {
+    seg.gso_size = gso_size;
+  }
   seg.end_seq = seg.seq + seg.len + (seg.syn() ? 1 : 0) + (seg.fin() ? 1 : 0);
   seg.opts = ParseOptions(th->options, seg.syn());
   seg.tuple.local = {packet.dst, th->dst_port};

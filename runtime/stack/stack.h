@@ -111,8 +111,11 @@ class Stack {
   // Delivers a raw IP datagram from the wire at `now` (timers due by then
   // fire first). Returns an error message for a datagram that does not
   // parse, empty otherwise; packets for other hosts or protocols are
-  // dropped without error.
-  std::string Input(std::span<const uint8_t> ip_packet, Instant now);
+  // dropped without error. `gso_size` (packetdrill's --mss) is the
+  // virtio-net header's gso_size the datagram came with through tun, 0 for
+  // none.
+  std::string Input(std::span<const uint8_t> ip_packet, Instant now,
+                    uint32_t gso_size = 0);
   // Fires every timer due at or before `now`, each at its own deadline, so
   // a jump of the virtual clock replays what happened on the way.
   void Poll(Instant now);
@@ -209,6 +212,9 @@ class Stack {
     const wire::TcpHeader* th = nullptr;
     uint32_t seq = 0, end_seq = 0, ack = 0;
     uint32_t len = 0;  // payload bytes
+    // skb_shinfo(skb)->gso_size: the segment size of a GSO packet that
+    // came through tun with a virtio-net header (--mss), 0 for one segment.
+    uint32_t gso_size = 0;
     ReceivedOptions opts;
     FourTuple tuple;  // local = our side
     bool syn() const;
@@ -231,7 +237,7 @@ class Stack {
   // stack.cc: plumbing.
   void AdvanceTo(Instant now);
   void RunLoopback();
-  void Deliver(const wire::Packet& packet);
+  void Deliver(const wire::Packet& packet, uint32_t gso_size = 0);
   bool InboundHashDrop(const Segment& seg);
   // `gso_size`: the MSS a TSO packet's segments have (0: one segment).
   // Returns false when the device queue dropped it (local congestion).

@@ -25,14 +25,9 @@ StackBackend::StackBackend(const interpreter::NetConfig& net, uint64_t seed)
       mss_(net.mss) {}
 
 std::string StackBackend::Inject(std::span<const uint8_t> packet) {
-  // The stack takes each injected packet as one segment: it has no GSO,
-  // and so no gso_size for its receive-MSS estimate to follow.
-  if (mss_ > 0) {
-    return "--mss=" + std::to_string(mss_) +
-           " (injected packets as GSO segments of that size) is not modelled "
-           "by the own stack; run it on the kernel";
-  }
-  return shared_.Inject(packet);
+  // --mss=N: each TCP packet comes as tun would hand the kernel one with a
+  // virtio-net header of gso_size N (packetdrill's linux_tun_write()).
+  return shared_.Inject(packet, mss_ > 0 ? static_cast<uint32_t>(mss_) : 0);
 }
 
 std::optional<interpreter::Outbound> StackBackend::NextOutbound(

@@ -95,7 +95,7 @@ class StackBackend final : public interpreter::Backend {
   StackSyscalls syscalls_;
   Host host_;
   StackShell shell_;
-  int mss_;  // NetConfig::mss: refused at the first injected packet
+  int mss_;  // NetConfig::mss: the gso_size of every injected TCP packet
 };
 
 // The stack's configuration for a run's addresses: the local address plus

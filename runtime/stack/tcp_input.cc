@@ -12,17 +12,6 @@ namespace {
 
 constexpr uint8_t kMaxWscale = 14;
 
-// The length of a TCP header's options, padded as on the wire.
-uint32_t OptionBytes(const std::vector<wire::TcpOption>& options) {
-  uint32_t n = 0;
-  for (const wire::TcpOption& o : options) {
-    n += (o.kind == wire::tcp_opt::kNop || o.kind == wire::tcp_opt::kEol)
-             ? 1
-             : 2 + static_cast<uint32_t>(o.data.size());
-  }
-  return (n + 3) & ~3u;
-}
-
 uint32_t ReceiveWindow(const Sock* sk) {
   // tcp_receive_window(): what is left of the last window offered.
   const int32_t win = static_cast<int32_t>(sk->rcv_wup + sk->rcv_wnd - sk->rcv_nxt);
@@ -349,6 +338,10 @@ bool Stack::RcvStateProcess(Sock* sk, const Segment& seg) {
         sk->retrans_stamp.reset();
         InitTransfer(sk);
       }
+      // tcp_rcv_state_process(), TCP_SYN_RECV: the timestamps every
+      // segment will carry come off the MSS we advertised (measured:
+      // tcpi_advmss 1448 on an accepted connection with timestamps).
+      if (sk->tstamp_ok) sk->advmss -= 12;
       InitializeRcvMss(sk);
       UpdatePacingRate(sk);
       break;
@@ -1034,14 +1027,16 @@ void Stack::MeasureRcvMss(Sock* sk, const Segment& seg) {
   // with PSH or a short one marks the ACK as pushed.
   const uint32_t lss = sk->ack.last_seg_size;
   sk->ack.last_seg_size = 0;
-  uint32_t len = seg.len;
+  // A GSO packet counts as segments of its gso_size (measured with --mss:
+  // after one 8000-byte packet tcpi_rcv_mss is 1000 with --mss=1000).
+  uint32_t len = seg.gso_size != 0 ? seg.gso_size : seg.len;
   if (len >= sk->ack.rcv_mss) {
     sk->ack.rcv_mss = std::min<uint32_t>(len, sk->advmss);
     if (seg.psh()) sk->ack.pushed = true;
     return;
   }
   const uint32_t header_len = 20 + (sk->tstamp_ok ? 12 : 0);
-  len += 20 + OptionBytes(seg.th->options);
+  len += 20 + TcpOptionBytes(seg.th->options);
   if (len >= 536 + 20 || (len >= 88 + 20 && !seg.psh())) {
     len -= header_len;
     sk->ack.last_seg_size = len;
