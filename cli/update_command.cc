@@ -146,9 +146,8 @@ int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
     last = RunOnce(cl, scratch, err);
     ++rounds;
     if (!last) break;
-    grammar::ParseResult parsed = grammar::Parse(text);
-    UpdateOutcome updated = UpdateScript(std::move(parsed.script),
-                                         last->record, last->tolerance_usecs);
+    UpdateOutcome updated =
+        UpdateScriptText(text, last->record, last->tolerance_usecs);
     if (!updated.changed || updated.text == text) {
       settled = true;
       break;

@@ -134,8 +134,23 @@ int64_t RoundTime(int64_t usecs, int64_t slack_usecs) {
   return usecs;
 }
 
-UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
-                           int64_t tolerance_usecs) {
+namespace {
+
+// Where a line of the updated script comes from: an original event
+// (`origin`, its index), kept, changed or removed (its packet never came:
+// `gone` is the comment that stands for it), or a packet no line foresaw
+// (origin -1). `event`: the index in the updated script's events.
+struct Written {
+  int origin = -1;
+  size_t event = 0;
+  bool removed = false;
+  std::string gone;
+};
+
+// The update of `script`'s events in place; `written` says where each line
+// of the result came from, in order.
+bool UpdateEvents(grammar::Script& script, const RunRecord& record,
+                  int64_t tolerance_usecs, std::vector<Written>& written_lines) {
   const std::map<int, LineNotes> notes = NotesByLine(record);
   const int64_t slack = tolerance_usecs / 4;
   // New lines are written relative, unless the script has no relative
@@ -145,7 +160,7 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
         return e.time.kind == grammar::TimeKind::kRelative ||
                e.time.kind == grammar::TimeKind::kRelativeRange;
       });
-  UpdateOutcome outcome;
+  bool changed = false;
   std::vector<grammar::Event> events;
   // Where the previous line written counts from, and whether it is the
   // original predecessor of the next original event (whose time, then,
@@ -159,8 +174,8 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
   // Writes `event`, meant to happen at `start` on the run's timeline, with
   // its time rewritten unless `keep_time`; `base`: where the next relative
   // time counts from after it.
-  auto write = [&](grammar::Event event, int64_t start, bool keep_time,
-                   int64_t base) {
+  auto write = [&](grammar::Event event, int origin, int64_t start,
+                   bool keep_time, int64_t base) {
     if (!keep_time && Rewritable(event.time)) {
       if (event.time.kind == grammar::TimeKind::kRelative) {
         event.time.usecs = RoundTime(std::max<int64_t>(0, start - written_base), slack);
@@ -173,6 +188,7 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
                                    carried.begin(), carried.end());
       carried.clear();
     }
+    written_lines.push_back({origin, events.size(), false, ""});
     events.push_back(std::move(event));
     written_base = base;
   };
@@ -211,7 +227,7 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
     if (!reached || found == notes.end() || !found->second.base) {
       // The run stopped before it: left as it is, and all after it.
       reached = false;
-      write(std::move(event), 0, true, written_base);
+      write(std::move(event), static_cast<int>(index), 0, true, written_base);
       continue;
     }
     const LineNotes& line = found->second;
@@ -227,9 +243,9 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
       extra.time.kind = relative ? grammar::TimeKind::kRelative
                                  : grammar::TimeKind::kAbsolute;
       extra.action = std::move(*packet);
-      write(std::move(extra), usecs, false, std::max(usecs, written_base));
+      write(std::move(extra), -1, usecs, false, std::max(usecs, written_base));
       predecessor_kept = false;
-      outcome.changed = true;
+      changed = true;
     }
     bool keep_time = predecessor_kept;
     int64_t meant = start;
@@ -243,9 +259,10 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
                            grammar::PrintPacket(*packet) + "`";
         if (!event.trailing_comment.empty()) gone += " " + event.trailing_comment;
         carried.push_back(gone);
+        written_lines.push_back({static_cast<int>(index), 0, true, gone});
         original_base = *line.base;
         predecessor_kept = false;
-        outcome.changed = true;
+        changed = true;
         continue;
       }
       if (line.status == "actual") {
@@ -255,15 +272,16 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
       }
       if (line.status == "actual" || line.status == "retimed") {
         keep_time = false;
-        outcome.changed = true;
+        changed = true;
       }
       if (!line.status.empty()) meant = line.status_usecs;
     } else if (auto* call = std::get_if<grammar::SyscallEvent>(&event.action);
                call != nullptr && line.returned) {
       FillResult(*call, *line.returned);
-      outcome.changed = true;
+      changed = true;
     }
-    write(std::move(event), meant, keep_time, *line.base);
+    write(std::move(event), static_cast<int>(index), meant, keep_time,
+          *line.base);
     original_base = *line.base;
     predecessor_kept = true;
   }
@@ -272,7 +290,143 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
     script.comments_at_end.insert(script.comments_at_end.begin(),
                                   carried.begin(), carried.end());
   }
+  return changed;
+}
+
+bool IsBlank(const std::string& line) {
+  return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+// A line of comment alone: `// ...`, or a line of a `/* ... */` one.
+bool IsCommentLine(const std::string& line) {
+  const size_t start = line.find_first_not_of(" \t");
+  const size_t end = line.find_last_not_of(" \t\r");
+  return start != std::string::npos &&
+         (line.compare(start, 2, "//") == 0 ||
+          line.compare(start, 2, "/*") == 0 ||
+          (end >= 1 && line.compare(end - 1, 2, "*/") == 0));
+}
+
+// `printed` (PrintEventLine's, the time right-aligned) laid out as `model`,
+// a line of the script, lays out its event: the time ending in the same
+// column (or after the same blanks, when they hold a tab) and as many
+// blanks before the action.
+std::string LayOut(const std::string& printed, const std::string& model) {
+  const size_t time_start = model.find_first_not_of(" \t");
+  if (time_start == std::string::npos) return printed;
+  const size_t time_end = std::min(model.find_first_of(" \t", time_start),
+                                   model.size());
+  const size_t action =
+      std::min(model.find_first_not_of(" \t", time_end), model.size());
+  std::string separator = model.substr(time_end, action - time_end);
+  if (separator.empty()) separator = " ";
+  const size_t start = printed.find_first_not_of(' ');
+  const size_t space = printed.find(' ', start);
+  const std::string time = printed.substr(start, space - start);
+  const std::string rest =
+      space == std::string::npos ? "" : printed.substr(space + 1);
+  const std::string indent = model.substr(0, time_start);
+  std::string line;
+  if (indent.find('\t') != std::string::npos) {
+    line = indent;
+  } else if (time.size() < time_end) {
+    line.assign(time_end - time.size(), ' ');
+  }
+  return line + time + separator + rest;
+}
+
+}  // namespace
+
+UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
+                           int64_t tolerance_usecs) {
+  std::vector<Written> written;
+  UpdateOutcome outcome;
+  outcome.changed = UpdateEvents(script, record, tolerance_usecs, written);
   outcome.text = grammar::Print(script);
+  return outcome;
+}
+
+UpdateOutcome UpdateScriptText(const std::string& text,
+                               const RunRecord& record,
+                               int64_t tolerance_usecs) {
+  grammar::ParseResult parsed = grammar::Parse(text);
+  if (!parsed.ok()) return {text, false};
+  grammar::Script& script = parsed.script;
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  const bool final_newline = !text.empty() && text.back() == '\n';
+  // Each original event's lines, [first, last]: from its time to the last
+  // line before the next one's that is neither blank nor a comment.
+  const size_t count = script.events.size();
+  std::vector<std::pair<size_t, size_t>> spans(count);
+  std::vector<std::string> printed(count);
+  for (size_t i = 0; i < count; ++i) {
+    const size_t first = static_cast<size_t>(script.events[i].loc.line - 1);
+    size_t next = lines.size();
+    if (i + 1 < count) {
+      next = static_cast<size_t>(script.events[i + 1].loc.line - 1);
+    } else if (script.cleanup_command) {
+      next = static_cast<size_t>(script.cleanup_loc.line - 1);
+    }
+    size_t last = std::max(first, std::min(next, lines.size()) - 1);
+    while (last > first && (IsBlank(lines[last]) || IsCommentLine(lines[last]))) {
+      --last;
+    }
+    spans[i] = {first, last};
+    printed[i] = grammar::PrintEventLine(script.events[i]);
+  }
+  std::vector<Written> written;
+  UpdateOutcome outcome;
+  outcome.changed = UpdateEvents(script, record, tolerance_usecs, written);
+  // The original's lines, copied up to each original event; an event the
+  // update left as it was keeps its own lines, a changed one is printed
+  // in their stead, laid out as they were.
+  std::vector<std::string> out;
+  size_t cursor = 0;
+  auto copy_to = [&](size_t end) {
+    for (; cursor < end && cursor < lines.size(); ++cursor) {
+      out.push_back(lines[cursor]);
+    }
+  };
+  for (size_t w = 0; w < written.size(); ++w) {
+    const Written& line = written[w];
+    if (line.origin < 0) {
+      // Laid out as the next original event's line.
+      size_t model = lines.size();
+      for (size_t next = w + 1; next < written.size(); ++next) {
+        if (written[next].origin >= 0) {
+          model = spans[static_cast<size_t>(written[next].origin)].first;
+          break;
+        }
+      }
+      out.push_back(
+          LayOut(grammar::PrintEventLine(script.events[line.event]),
+                 model < lines.size() ? lines[model] : ""));
+      continue;
+    }
+    const auto [first, last] = spans[static_cast<size_t>(line.origin)];
+    copy_to(first);
+    const std::string now =
+        line.removed ? "" : grammar::PrintEventLine(script.events[line.event]);
+    if (line.removed) {
+      out.push_back(line.gone);
+    } else if (now == printed[static_cast<size_t>(line.origin)]) {
+      copy_to(last + 1);
+    } else {
+      out.push_back(LayOut(now, lines[first]));
+    }
+    cursor = last + 1;
+  }
+  copy_to(lines.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    outcome.text += out[i];
+    if (i + 1 < out.size() || final_newline) outcome.text += "\n";
+  }
   return outcome;
 }
 

@@ -27,6 +27,16 @@ struct UpdateOutcome {
 UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
                            int64_t tolerance_usecs);
 
+// As UpdateScript, from the script's text, keeping its layout: the lines
+// of events the update leaves as they were stay byte for byte, and so do
+// comments, blank lines and everything before the first event and after
+// the last; a changed event is printed in its lines' stead, its time ending
+// in the column where theirs ended. A text that does not parse is
+// returned unchanged.
+UpdateOutcome UpdateScriptText(const std::string& text,
+                               const RunRecord& record,
+                               int64_t tolerance_usecs);
+
 // A time as coarse as stays within `slack_usecs` of `usecs`: 0.1 s, then
 // 0.01 s, ... down to the microsecond.
 int64_t RoundTime(int64_t usecs, int64_t slack_usecs);

@@ -110,6 +110,90 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(param_info.param.name);
     });
 
+// The script's own layout stays: comments, blank lines, spacing and the
+// lines the update did not change, byte for byte; the changed line and the
+// one written in are laid out as the lines there. Updated again after a
+// run that did what it says, nothing changes.
+TEST(UpdateScriptTextTest, KeepsTheLayoutOfWhatItDoesNotChange) {
+  const std::string sketch =
+      "// odd layout, kept\n"
+      "--tolerance_usecs=4000\n"
+      "\n"
+      "0   write(4, ..., 10)=10      // no blanks around =\n"
+      "      +.2    < . 1:1(0) ack 11 win 100\n"
+      "\n"
+      "/* a block\n"
+      "   comment */\n"
+      "  +0 >   F.     // the FIN\n"
+      "+.1 < . 1:1(0) ack 2 win 100\n"
+      "+0 %{\n"
+      "x = 1\n"
+      "}%\n"
+      "// the end";
+  const UpdateOutcome first = UpdateScriptText(
+      sketch,
+      ParseRecord("E line 4: 0.000000 base\n"
+                  "E line 5: 0.200000 base\n"
+                  "E line 9: 0.000050 extra > P. 1:11(10) ack 1 win 200\n"
+                  "E line 9: 0.200100 actual > F. 11:11(0) ack 1 win 200\n"
+                  "E line 9: 0.200100 base\n"
+                  "E line 10: 0.300100 base\n"
+                  "E line 11: 0.300100 base\n"),
+      4000);
+  EXPECT_TRUE(first.changed);
+  EXPECT_EQ(
+      "// odd layout, kept\n"
+      "--tolerance_usecs=4000\n"
+      "\n"
+      "0   write(4, ..., 10)=10      // no blanks around =\n"
+      "       +0    > P. 1:11(10) ack 1 win 200\n"
+      "      +.2    < . 1:1(0) ack 11 win 100\n"
+      "\n"
+      "/* a block\n"
+      "   comment */\n"
+      "  +0 > F. 11:11(0) ack 1 win 200 // the FIN\n"
+      "+.1 < . 1:1(0) ack 2 win 100\n"
+      "+0 %{\n"
+      "x = 1\n"
+      "}%\n"
+      "// the end",
+      first.text);
+  const UpdateOutcome second = UpdateScriptText(
+      first.text,
+      ParseRecord("E line 4: 0.000000 base\n"
+                  "E line 5: 0.000050 matched\n"
+                  "E line 5: 0.000050 base\n"
+                  "E line 6: 0.200050 base\n"
+                  "E line 10: 0.200100 matched\n"
+                  "E line 10: 0.200100 base\n"
+                  "E line 11: 0.300100 base\n"
+                  "E line 12: 0.300100 base\n"),
+      4000);
+  EXPECT_FALSE(second.changed);
+  EXPECT_EQ(first.text, second.text);
+}
+
+// A line whose packet never came becomes the comment alone; the comments
+// before it stay where they were.
+TEST(UpdateScriptTextTest, AMissingPacketsLineIsReplacedByItsComment) {
+  const UpdateOutcome outcome = UpdateScriptText(
+      "0 close(4) = 0\n"
+      "// before the FIN\n"
+      "\t+0\t> F.\n"
+      "  +.1  < . 1:1(0) ack 1 win 100\n",
+      ParseRecord("E line 1: 0.000000 base\n"
+                  "E line 3: 0.008000 missing\n"
+                  "E line 3: 0.008000 base\n"
+                  "E line 4: 0.108000 base\n"),
+      4000);
+  EXPECT_EQ(
+      "0 close(4) = 0\n"
+      "// before the FIN\n"
+      "// synack run --update: no packet came for `+0 > F.`\n"
+      "+0.108  < . 1:1(0) ack 1 win 100\n",
+      outcome.text);
+}
+
 TEST(RoundTimeTest, AsCoarseAsStaysWithinTheSlack) {
   EXPECT_EQ(0, RoundTime(213, 1000));
   EXPECT_EQ(40000, RoundTime(40210, 1000));

@@ -261,6 +261,12 @@ std::string PrintEvent(const Event& event) {
 
 }  // namespace
 
+std::string PrintEventLine(const Event& event) {
+  const std::string text = PrintEvent(event);
+  return event.trailing_comment.empty() ? text
+                                        : text + " " + event.trailing_comment;
+}
+
 std::string PrintExpr(const Expr& expr) {
   struct Visitor {
     std::string operator()(const Ellipsis&) const { return "..."; }

@@ -14,6 +14,10 @@ namespace synack::grammar {
 // are blank lines between lines of a section.
 std::string Print(const Script& script);
 
+// One event as Print writes its line: the time right-aligned, the action
+// and the trailing comment, without a newline or the comments before it.
+std::string PrintEventLine(const Event& event);
+
 std::string PrintExpr(const Expr& expr);
 std::string PrintEventTime(const EventTime& time);
 std::string PrintPacket(const PacketEvent& packet);  // without the time

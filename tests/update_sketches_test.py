@@ -24,6 +24,10 @@ OUTBOUND = re.compile(
     r'\d+:\d+\(\d+\)[^/]*?(?P<comment>\s*//.*)?$')
 
 
+# A line as sketch() leaves an outbound line: time, `>`, ports, flags.
+SKETCHED = re.compile(r'^\s*\S+\s+>\s+(\d+>\d+\s+)?[FSRPUEWA.-]+\s*(//.*)?$')
+
+
 def sketch(text):
     """The script with its plain outbound lines cut to their flags."""
     lines, blanked = [], 0
@@ -34,6 +38,23 @@ def sketch(text):
             blanked += 1
         lines.append(line)
     return '\n'.join(lines), blanked
+
+
+def unchanged_lines_kept(sketch_text, updated):
+    """'' when --update kept the sketch's layout: every line but the
+    sketched ones (which it fills in) is in the updated text byte for byte
+    and in order (comments, blank lines, spacing, the lines it had no
+    reason to change)."""
+    import difflib
+    old, new = sketch_text.split('\n'), updated.split('\n')
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ('replace', 'delete'):
+            for line in old[i1:i2]:
+                if not SKETCHED.match(line):
+                    return 'a line not sketched changed: ' + repr(line) + \
+                        '\n' + updated
+    return ''
 
 
 def synack(args, binary, backend, path):
@@ -66,6 +87,9 @@ def try_sketch(source, temp, synack_bin, backend):
     if re.search(r'>\s+(\d+>\d+\s+)?[FSRPUEWA.-]+\s*(//.*)?$', updated,
                  re.MULTILINE):
         return 'a sketch is left' + '\n' + updated
+    kept = unchanged_lines_kept(text, updated)
+    if kept:
+        return kept
     plain = synack([], synack_bin, backend, path)
     if plain.returncode != 0:
         return 'the updated script fails' + output(plain)
