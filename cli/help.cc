@@ -140,7 +140,11 @@ synack's own options:
                      no line foresaw are written in, lines whose packet
                      never came become comments, system calls get their
                      results; runs again until nothing changes (4 runs at
-                     most). dry: print a unified diff, write nothing
+                     most). dry: print a unified diff, write nothing.
+                     Lines it does not change stay as written. With
+                     --backend=both: the kernel's answers are written and
+                     each line where the own stack does otherwise is said
+                     (exit 1)
 
 Suites (directories are searched for *.pkt files, recursively):
   -j N, --jobs=N     runs at once (default: 8 per processor on the

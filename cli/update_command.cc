@@ -2,6 +2,8 @@
 // what the stack did into it (update_script.h), and again, until a run
 // changes nothing: a packet that never came can change what follows it,
 // which only the next run shows. Then writes the file, or prints a diff.
+// With --backend=both the kernel's answers are written and the own stack's
+// run of the result is compared with them, line by line.
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/reporter.h"
 #include "cli/run_plan.h"
+#include "cli/run_record.h"
 #include "cli/run_resources.h"
 #include "cli/run_stage.h"
 #include "cli/sharding.h"
@@ -103,6 +106,36 @@ int PrintDiff(const std::string& path, const std::string& before_path,
   return pclose(pipe);
 }
 
+// Says where the own stack's run of the kernel's script does otherwise:
+// each line the updater would change for it (`FILE:LINE: kernel: ...` and
+// `stack: ...` beneath), and the runs' first difference as
+// --backend=both's finder gives it (a block or call that fails on the
+// stack alone changes no line). False when the stack did as the kernel.
+bool ReportStackDifferences(const std::string& path, const std::string& text,
+                            const Round& kernel, const Round& stack,
+                            std::ostream& err) {
+  const std::vector<LineDifference> lines =
+      DifferencesFrom(text, stack.record, stack.tolerance_usecs);
+  const std::string first = FirstDifference(kernel.record, stack.record);
+  if (lines.empty() && first.empty()) {
+    err << "synack: " << path << ": the own stack does as the kernel\n";
+    return false;
+  }
+  err << "synack: " << path << ": the own stack differs from the kernel"
+      << (lines.empty() ? "" : " at " + std::to_string(lines.size()) +
+                                   (lines.size() == 1 ? " line" : " lines"))
+      << ":\n";
+  for (const LineDifference& d : lines) {
+    const std::string where = path + ":" + std::to_string(d.line) + ": ";
+    err << where << "kernel: "
+        << (d.script.empty() ? "(nothing)" : d.script) << "\n"
+        << std::string(where.size(), ' ') << " stack: "
+        << (d.run.empty() ? "(nothing came)" : d.run) << "\n";
+  }
+  if (!first.empty()) err << "first difference: " << first << "\n";
+  return true;
+}
+
 }  // namespace
 
 int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
@@ -111,10 +144,11 @@ int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
     err << "synack: --update rewrites one script: name one file\n";
     return 2;
   }
-  if (cl.backend == "both") {
-    err << "synack: --update runs on one backend: --backend=kernel or stack\n";
-    return 2;
-  }
+  // --backend=both: the kernel's answers are written, then the own stack
+  // runs what they make and each line where it does otherwise is said.
+  const bool both = cl.backend == "both";
+  CommandLine writer = cl;
+  if (both) writer.backend = "kernel";
   const std::string path = cl.files[0];
   std::string original;
   {
@@ -143,7 +177,7 @@ int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
       err << "synack: cannot write " << scratch << "\n";
       return 2;
     }
-    last = RunOnce(cl, scratch, err);
+    last = RunOnce(writer, scratch, err);
     ++rounds;
     if (!last) break;
     UpdateOutcome updated =
@@ -153,6 +187,14 @@ int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
       break;
     }
     text = std::move(updated.text);
+  }
+  // The own stack's run of the kernel's script, in update mode too.
+  std::optional<Round> stack;
+  if (both && settled) {
+    CommandLine other = cl;
+    other.backend = "stack";
+    if (WriteFile(scratch, text)) stack = RunOnce(other, scratch, err);
+    if (!stack) err << "synack: " << path << ": the own stack's run failed\n";
   }
   int status = 0;
   if (cl.update == "dry") {
@@ -174,10 +216,15 @@ int UpdateCommand(const CommandLine& cl, std::ostream& out, std::ostream& err) {
   }
   err << "synack: " << path << ": "
       << (text == original ? "unchanged" : "updated") << " (" << rounds
-      << (rounds == 1 ? " run" : " runs") << ")\n";
+      << (rounds == 1 ? " run" : " runs") << (both ? " on the kernel" : "")
+      << ")\n";
   if (last->result.verdict != Verdict::kPass) {
     err << last->result.output;
     return 1;
+  }
+  if (both) {
+    if (!stack) return 2;
+    if (ReportStackDifferences(path, text, *last, *stack, err)) return 1;
   }
   return status;
 }

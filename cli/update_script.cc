@@ -335,7 +335,53 @@ std::string LayOut(const std::string& printed, const std::string& model) {
   return line + time + separator + rest;
 }
 
+std::string Trimmed(const std::string& printed) {
+  const size_t start = printed.find_first_not_of(' ');
+  return start == std::string::npos ? "" : printed.substr(start);
+}
+
 }  // namespace
+
+std::vector<LineDifference> DifferencesFrom(const std::string& text,
+                                            const RunRecord& record,
+                                            int64_t tolerance_usecs) {
+  std::vector<LineDifference> differences;
+  grammar::ParseResult parsed = grammar::Parse(text);
+  if (!parsed.ok()) return differences;
+  grammar::Script& script = parsed.script;
+  std::vector<std::string> printed;
+  std::vector<int> lines;
+  for (const grammar::Event& event : script.events) {
+    printed.push_back(Trimmed(grammar::PrintEventLine(event)));
+    lines.push_back(event.loc.line);
+  }
+  std::vector<Written> written;
+  UpdateEvents(script, record, tolerance_usecs, written);
+  for (size_t w = 0; w < written.size(); ++w) {
+    const Written& line = written[w];
+    if (line.origin < 0) {
+      // Named by the line it came before (the last line's, at the end).
+      int at = lines.empty() ? 0 : lines.back();
+      for (size_t next = w + 1; next < written.size(); ++next) {
+        if (written[next].origin >= 0) {
+          at = lines[static_cast<size_t>(written[next].origin)];
+          break;
+        }
+      }
+      differences.push_back(
+          {at, "", Trimmed(grammar::PrintEventLine(script.events[line.event]))});
+      continue;
+    }
+    const size_t origin = static_cast<size_t>(line.origin);
+    const std::string now =
+        line.removed ? ""
+                     : Trimmed(grammar::PrintEventLine(script.events[line.event]));
+    if (line.removed || now != printed[origin]) {
+      differences.push_back({lines[origin], printed[origin], now});
+    }
+  }
+  return differences;
+}
 
 UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
                            int64_t tolerance_usecs) {

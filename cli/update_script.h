@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "cli/run_record.h"
 #include "grammar/ast.h"
@@ -36,6 +37,19 @@ UpdateOutcome UpdateScript(grammar::Script script, const RunRecord& record,
 UpdateOutcome UpdateScriptText(const std::string& text,
                                const RunRecord& record,
                                int64_t tolerance_usecs);
+
+// Where a run of the script did other than its text says, line by line:
+// the lines UpdateScriptText would change, remove or write in. For
+// --update --backend=both: the script holds the kernel's answers, the
+// record is the own stack's run of it.
+struct LineDifference {
+  int line = 0;         // the script's line (a packet written in: the next)
+  std::string script;   // the event as the script has it; empty: none
+  std::string run;      // as the run would have it; empty: it never came
+};
+std::vector<LineDifference> DifferencesFrom(const std::string& text,
+                                            const RunRecord& record,
+                                            int64_t tolerance_usecs);
 
 // A time as coarse as stays within `slack_usecs` of `usecs`: 0.1 s, then
 // 0.01 s, ... down to the microsecond.

@@ -194,6 +194,39 @@ TEST(UpdateScriptTextTest, AMissingPacketsLineIsReplacedByItsComment) {
       outcome.text);
 }
 
+// Where a run (the own stack's, of a script holding the kernel's answers)
+// does otherwise, line by line: a packet sent otherwise, one that never
+// came, one no line foresaw; a call with the result written, a packet as
+// written and a late one within the tolerance are no difference.
+TEST(DifferencesFromTest, EachLineWhereTheRunDidOtherwise) {
+  const std::vector<LineDifference> differences = DifferencesFrom(
+      "0 close(4) = 0\n"
+      "+0 > F. 1:1(0) ack 1 win 100\n"
+      "+.1 < F. 1:1(0) ack 2 win 100\n"
+      "+0 > . 2:2(0) ack 2 win 100 // the last ACK\n"
+      "+0 read(4, ..., 10) = 0\n",
+      ParseRecord("E line 1: 0.000000 base\n"
+                  "E line 2: 0.001000 actual > F. 1:1(0) ack 1 win 200\n"
+                  "E line 2: 0.001000 base\n"
+                  "E line 3: 0.101000 base\n"
+                  "E line 4: 0.102000 missing\n"
+                  "E line 4: 0.102000 base\n"
+                  "E line 5: 0.102000 extra > R. 2:2(0) ack 2 win 0\n"
+                  "E line 5: 0.102000 base\n"),
+      4000);
+  ASSERT_EQ(3u, differences.size());
+  EXPECT_EQ(2, differences[0].line);
+  EXPECT_EQ("+0 > F. 1:1(0) ack 1 win 100", differences[0].script);
+  EXPECT_EQ("+0 > F. 1:1(0) ack 1 win 200", differences[0].run);
+  EXPECT_EQ(4, differences[1].line);
+  EXPECT_EQ("+0 > . 2:2(0) ack 2 win 100 // the last ACK",
+            differences[1].script);
+  EXPECT_EQ("", differences[1].run);
+  EXPECT_EQ(5, differences[2].line);
+  EXPECT_EQ("", differences[2].script);
+  EXPECT_EQ("+0 > R. 2:2(0) ack 2 win 0", differences[2].run);
+}
+
 TEST(RoundTimeTest, AsCoarseAsStaysWithinTheSlack) {
   EXPECT_EQ(0, RoundTime(213, 1000));
   EXPECT_EQ(40000, RoundTime(40210, 1000));
