@@ -72,8 +72,9 @@ jumps from event to event (a script that spans minutes of TCP timers
 finishes in milliseconds), the same way every time. There, backtick
 commands that set sysctls (sysctl, echo > /proc/sys/..., set_sysctls.py,
 shell scripts of such lines such as defaults.sh), `ss` piped to `grep`,
-`sleep`, `ethtool -K tun0 tso off`, `ip tcp_metrics flush` and FIFO qdiscs
-from `tc` act on the stack; any other command is skipped with a warning.
+`sleep`, `ethtool -K tun0 tso off`, `ip tcp_metrics flush`, `ip link set
+dev tun0 mtu N` and FIFO qdiscs from `tc` act on the stack; any other
+command is skipped with a warning.
 
 Each script runs in packetdrill's IP variants: ipv4, ipv6 and
 ipv4-mapped-ipv6, only ipv6 for names ending v6.pkt, only ipv4 and

@@ -126,6 +126,22 @@ TEST_F(SynCookieTest, EncodesMssIndex) {
   }
 }
 
+// An IPv6 tuple rounds to net/ipv6/syncookies.c's table (measured:
+// scripts/syn_queue/syncookies-mss-table-v6.pkt).
+TEST_F(SynCookieTest, EncodesMssIndexOverIpv6) {
+  const FourTuple tuple6{{*wire::IpAddress::Parse("fd3d:a0b:17d6::1"), 8080},
+                         {*wire::IpAddress::Parse("fd3d:fa7b:d17d::1"), 40000}};
+  const std::pair<uint16_t, uint16_t> cases[] = {
+      {9000, 8940}, {8940, 8940}, {8939, 1440}, {1460, 1440},
+      {1439, 1420}, {1420, 1420}, {1419, 1220}, {536, 1220}};
+  for (auto [mss_in, mss_out] : cases) {
+    uint16_t mss = mss_in;
+    const uint32_t cookie = CookieInitSequence(secrets, tuple6, 1000, &mss, 5);
+    EXPECT_EQ(mss, mss_out) << mss_in;
+    EXPECT_EQ(CookieCheck(secrets, tuple6, cookie, 1000, 5), mss_out) << mss_in;
+  }
+}
+
 TEST_F(SynCookieTest, RejectsForgedAndExpiredCookies) {
   uint16_t mss = 1460;
   const uint32_t cookie = CookieInitSequence(secrets, tuple, 1000, &mss, 5);

@@ -133,6 +133,13 @@ class Stack {
   // With it, a TSO packet leaves whole, as TUN shows it; without, the
   // device layer cuts it into segments of its MSS (PSH and FIN on the last).
   void SetDeviceTso(bool on) { device_tso_ = on; }
+  // `ip link set dev tun0 mtu N`: the device's MTU, which a route without
+  // an MTU metric gives TCP (ipv4_mtu(), ip6_mtu()); cached routes are
+  // looked up again.
+  void SetDeviceMtu(int mtu) {
+    config_.mtu = mtu;
+    ++route_genid_;
+  }
   // The device's queue (`tc qdisc ... pfifo limit N`): packets leave at
   // once, so only a limit of 0 matters; it drops every packet, which TCP
   // sees as local congestion. nullopt: the default queue.

@@ -79,6 +79,10 @@ void StackBackend::Host::SetDeviceTso(bool on) {
   shared_.With([on](Stack& stack) { stack.SetDeviceTso(on); });
 }
 
+void StackBackend::Host::SetDeviceMtu(int mtu) {
+  shared_.With([mtu](Stack& stack) { stack.SetDeviceMtu(mtu); });
+}
+
 void StackBackend::Host::FlushTcpMetrics() {
   shared_.With([](Stack& stack) { stack.FlushTcpMetrics(); });
 }

@@ -73,6 +73,7 @@ class StackBackend final : public interpreter::Backend {
     std::map<std::string, int64_t> Counters() override;
     void Sleep(Duration duration) override;
     void SetDeviceTso(bool on) override;
+    void SetDeviceMtu(int mtu) override;
     void FlushTcpMetrics() override;
     void SetQdiscLimit(std::optional<int> limit) override;
     bool SetRoute(const std::string& dst, const RouteMetrics& metrics) override;

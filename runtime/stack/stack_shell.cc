@@ -576,6 +576,9 @@ class ShellRun {
         (w[2] == "change" || w[2] == "replace" || w[2] == "add")) {
       if (std::optional<int> status = IpRoute(w, err)) return *status;
     }
+    if (name == "ip" && w.size() >= 3 && w[1] == "link" && w[2] == "set") {
+      if (std::optional<int> status = IpLinkSet(w, err)) return *status;
+    }
     if (name == "tc") {
       if (std::optional<int> status = Tc(w)) return *status;
     }
@@ -629,6 +632,29 @@ class ShellRun {
       *err += "Error: inet prefix is expected rather than \"" + w[3] + "\".\n";
       return 1;
     }
+    return 0;
+  }
+
+  // ip link set [dev] tun0 mtu N: the device's MTU (nullopt, so skipped,
+  // for another device or any other change), refused as ip refuses it
+  // (measured: tun0 takes 68 to 65535).
+  std::optional<int> IpLinkSet(const std::vector<std::string>& w, std::string* err) {
+    size_t i = 3;
+    if (i < w.size() && w[i] == "dev") ++i;
+    if (i + 3 != w.size() || w[i] != "tun0" || w[i + 1] != "mtu") return std::nullopt;
+    const std::string& value = w[i + 2];
+    char* end = nullptr;
+    const long mtu = std::strtol(value.c_str(), &end, 10);
+    if (end == value.c_str() || *end != '\0' || mtu < 0) {
+      *err += "Error: argument \"" + value + "\" is wrong: Invalid \"mtu\" value\n";
+      return 255;
+    }
+    if (mtu < 68 || mtu > 65535) {
+      *err += mtu < 68 ? "Error: mtu less than device minimum.\n"
+                       : "Error: mtu greater than device maximum.\n";
+      return 2;
+    }
+    shell_.host_.SetDeviceMtu(static_cast<int>(mtu));
     return 0;
   }
 

@@ -38,6 +38,8 @@ class ShellHost {
   virtual void Sleep(Duration duration) = 0;
   // `ethtool -K tun0 tso on|off`: the device's segmentation offload.
   virtual void SetDeviceTso(bool on) = 0;
+  // `ip link set dev tun0 mtu N`: the device's MTU.
+  virtual void SetDeviceMtu(int mtu) = 0;
   // `ip tcp_metrics flush`: forgets per-peer state (Fast Open cookies).
   virtual void FlushTcpMetrics() = 0;
   // `tc qdisc add dev tun0 root pfifo limit N` (nullopt: the default).

@@ -27,6 +27,7 @@ class FakeHost : public ShellHost {
   std::map<std::string, int64_t> Counters() override { return counters; }
   void Sleep(Duration duration) override { slept += duration; }
   void SetDeviceTso(bool on) override { tso = on; }
+  void SetDeviceMtu(int mtu) override { device_mtu = mtu; }
   void FlushTcpMetrics() override { ++flushes; }
   void SetQdiscLimit(std::optional<int> limit) override { qdisc_limit = limit; }
   bool SetRoute(const std::string&, const RouteMetrics&) override { return true; }
@@ -47,6 +48,7 @@ class FakeHost : public ShellHost {
   std::map<std::string, std::vector<uint8_t>> files;
   Duration slept{0};
   bool tso = true;
+  int device_mtu = 1500;
   int flushes = 0;
   std::optional<int> qdisc_limit;
 };
@@ -250,6 +252,34 @@ TEST_F(StackShellTest, TcFifoLimit) {
   EXPECT_EQ(host_.qdisc_limit, std::nullopt);
   Run("tc qdisc add dev tun0 root pfifo");
   EXPECT_EQ(host_.qdisc_limit, std::nullopt);
+}
+
+// `ip link set dev tun0 mtu N` sets the device's MTU, with ip's errors
+// (measured in a namespace: 68 to 65535); another device or change is
+// skipped.
+TEST_F(StackShellTest, IpLinkSetMtu) {
+  ShellResult result = Run("ip link set dev tun0 mtu 9000");
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_TRUE(result.skipped.empty());
+  EXPECT_EQ(host_.device_mtu, 9000);
+  result = Run("ip link set tun0 mtu 1280");
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_EQ(host_.device_mtu, 1280);
+  result = Run("ip link set dev tun0 mtu 50");
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_EQ(result.output, "Error: mtu less than device minimum.\n");
+  result = Run("ip link set dev tun0 mtu 70000");
+  EXPECT_EQ(result.exit_status, 2);
+  EXPECT_EQ(result.output, "Error: mtu greater than device maximum.\n");
+  result = Run("ip link set dev tun0 mtu abc");
+  EXPECT_EQ(result.exit_status, 255);
+  EXPECT_EQ(result.output, "Error: argument \"abc\" is wrong: Invalid \"mtu\" value\n");
+  EXPECT_EQ(host_.device_mtu, 1280);
+  result = Run("ip link set dev lo mtu 9000");
+  EXPECT_EQ(result.exit_status, 0);
+  EXPECT_EQ(StackShell::SkippedLine(result.skipped),
+            "not modelled by the stack backend, so skipped: `ip link set dev lo mtu 9000`");
+  EXPECT_EQ(host_.device_mtu, 1280);
 }
 
 // `ethtool -K` turns the device's segmentation offload off and on; the

@@ -12,13 +12,20 @@ constexpr uint32_t kTsMask = (1u << kTsBits) - 1;
 constexpr uint32_t kTsOptWscaleMask = 0xf, kTsOptSack = 1u << 4,
                    kTsOptEcn = 1u << 5;
 
+// __cookie_v4_init_sequence() or __cookie_v6_init_sequence(): the table
+// of the tuple's family.
+const uint16_t* MssTable(const FourTuple& tuple) {
+  return IsV4(tuple.local.addr) ? kCookieMssTable : kCookieMssTableV6;
+}
+
 }  // namespace
 
 uint32_t CookieInitSequence(const Secrets& secrets, const FourTuple& tuple,
                             uint32_t peer_isn, uint16_t* mss, uint32_t count) {
+  const uint16_t* table = MssTable(tuple);
   uint32_t index = 3;
-  while (index > 0 && *mss < kCookieMssTable[index]) --index;
-  *mss = kCookieMssTable[index];
+  while (index > 0 && *mss < table[index]) --index;
+  *mss = table[index];
   return CookieHash(secrets.cookie[0], tuple, 0) + peer_isn +
          (count << kCookieBits) +
          ((CookieHash(secrets.cookie[1], tuple, count) + index) & kCookieMask);
@@ -31,7 +38,7 @@ uint16_t CookieCheck(const Secrets& secrets, const FourTuple& tuple,
   if (diff >= kMaxSyncookieAge) return 0;
   const uint32_t index =
       (cookie - CookieHash(secrets.cookie[1], tuple, count - diff)) & kCookieMask;
-  return index < 4 ? kCookieMssTable[index] : 0;
+  return index < 4 ? MssTable(tuple)[index] : 0;
 }
 
 uint32_t CookieInitTimestamp(uint32_t ts_now, bool wscale_ok,

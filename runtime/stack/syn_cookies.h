@@ -12,8 +12,11 @@
 
 namespace synack::stack {
 
-// The MSS values a cookie can carry; the peer's MSS rounds down to one.
+// The MSS values a cookie can carry; the peer's MSS rounds down to one:
+// msstab[] of net/ipv4/syncookies.c, and of net/ipv6/syncookies.c
+// (1280, 1480, 1500 and 9000 less 60 bytes of headers) for an IPv6 tuple.
 inline constexpr uint16_t kCookieMssTable[] = {536, 1300, 1440, 1460};
+inline constexpr uint16_t kCookieMssTableV6[] = {1220, 1420, 1440, 8940};
 
 // A cookie stays valid while the minute counter moved by less than this.
 inline constexpr uint32_t kMaxSyncookieAge = 2;
