@@ -2,8 +2,10 @@
 # synack run --update --backend=both writes the kernel's answers and says,
 # line by line, where the own stack does otherwise. Two sketches of a
 # passive open: on a link of MTU 1200 (the kernel's SYN-ACK offers MSS
-# 1160; the own stack skips `ip link`, so offers 1460 and differs at that
-# line: exit 1), and on the default link, where both agree (exit 0). The
+# 1160; the own stack models `ip link set dev tun0 mtu N` alone and skips
+# it with another change on the same line, here txqueuelen, so offers 1460
+# and differs at that line: exit 1), and on the default link, where both
+# agree (exit 0). The
 # file gets the kernel's answer, and a second --update leaves it as it is.
 #   update_both_test.sh SYNACK
 set -u
@@ -35,7 +37,7 @@ SKETCH
 }
 
 # On MTU 1200: the kernel's answer is written, the stack's differs.
-sketch mtu.pkt '`ip link set dev tun0 mtu 1200`'
+sketch mtu.pkt '`ip link set dev tun0 mtu 1200 txqueuelen 500`'
 for round in 1 2; do
   cp "$tmp/mtu.pkt" "$tmp/before.pkt"
   (cd "$tmp" && "$synack" run --backend=both --update mtu.pkt) \
