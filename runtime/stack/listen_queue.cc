@@ -349,7 +349,9 @@ Sock* Stack::CreateChild(Sock* listener, const RequestSock& req,
   child->socket_state = SocketState::kConnected;
   child->listener = listener->id;
   child->bound = true;
-  child->port_locked = true;
+  // inet_csk_clone_lock(): the listener's port is shared, not bound by the
+  // child (SOCK_BINDPORT_LOCK cleared), so tcp_disconnect() lets it go.
+  child->port_locked = false;
   child->bound_addr = req.tuple.local.addr;
   child->tuple = req.tuple;
   bind_table_.AddSock(child->tuple.local.port, child);  // inet_inherit_port()

@@ -675,6 +675,9 @@ void Stack::Disconnect(Sock* sk) {
   sk->write_timer = std::monostate{};
   sk->keepalive_timer = std::monostate{};
   sk->ack = AckState{};
+  // A passive Fast Open child drops its request (reqsk_fastopen_remove()),
+  // or the timer of its next connection would resend the old SYN-ACK.
+  FastOpenRemoveReq(sk);
   sk->tfo.ResetClient();
   sk->defer_connect = false;
   sk->ClearSendQueues();
