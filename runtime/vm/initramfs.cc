@@ -16,7 +16,9 @@ const std::vector<std::string>& RequiredGuestModules() {
 
 const std::vector<std::string>& OptionalGuestModules() {
   static const std::vector<std::string> kModules = {
-      "overlay", "sch_netem", "sch_fq", "tcp_bbr", "tcp_dctcp"};
+      "overlay",  "inet_diag", "tcp_diag",     "udp_diag",
+      "sch_netem", "sch_fq",   "sch_fq_codel", "sch_prio",
+      "tcp_bbr",  "tcp_dctcp"};
   return kModules;
 }
 

@@ -17,9 +17,12 @@ namespace synack::vm {
 // kernel backend's device).
 const std::vector<std::string>& RequiredGuestModules();
 // Loaded when the kernel has them: overlayfs (the host's /tmp under a
-// tmpfs), and qdiscs and congestion controls that scripts' commands ask
-// for, which the guest cannot load later (its /sbin/modprobe is the
-// initramfs's, without the tree).
+// tmpfs), sock_diag's TCP and UDP parts (`ss` lists nothing without them:
+// Debian builds them as modules, and scripts/close/fin-wait-2-timeout.pkt
+// failed in 6.1 and 6.12 guests on `ss -Htn state fin-wait-2`), and
+// qdiscs and congestion controls that scripts' commands ask for, which
+// the guest cannot load later (its /sbin/modprobe is the initramfs's,
+// without the tree).
 const std::vector<std::string>& OptionalGuestModules();
 
 // The 9p tags qemu exports: the host's root (read-only) and the VM's work
