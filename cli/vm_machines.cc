@@ -104,10 +104,11 @@ std::unique_ptr<VmMachines> VmMachines::Start(SuitePlan& plan,
     }
     char line[256];
     std::snprintf(line, sizeof line,
-                  "synack: %s: booted under %s in %.1f s (prepared in %.1f s, "
-                  "planned in %.1f s)\n",
+                  "synack: %s: booted under %s in %.1f s (qemu's CPU time "
+                  "%.1f s; prepared in %.1f s, planned in %.1f s)\n",
                   plan.kernels[k].release.c_str(), boot.accel.c_str(),
-                  boot.boot_seconds, boot.prepare_seconds, boot.plan_seconds);
+                  boot.boot_seconds, boot.boot_cpu_seconds,
+                  boot.prepare_seconds, boot.plan_seconds);
     out << line << std::flush;
   }
   for (size_t i = 0; i < plan.jobs.size(); ++i) {

@@ -87,6 +87,24 @@ std::string ConsoleTail(const std::string& log) {
   return indented;
 }
 
+// A process's user and system time so far, from /proc/PID/stat (fields 14
+// and 15, in clock ticks, after the parenthesised command name).
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), {});
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::strtoull(field.c_str(), nullptr, 10);
+    if (i == 15) stime = std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return static_cast<double>(utime + stime) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 // A guest under way: qemu, the host's end of the serial port, what came.
 struct Guest {
   QemuProcess qemu;
@@ -322,6 +340,7 @@ struct Client {
     }
   }
   const double boot_seconds = SecondsSince(boot_start);
+  const double boot_cpu_seconds = CpuSeconds(guest.qemu.pid);
 
   // The guest plans the suite from the same command line: the runs and
   // their configurations are its own (its release, its defaults).
@@ -343,7 +362,8 @@ struct Client {
   Report(status_fd,
          {"ready", 0,
           JoinFields({accel_text, seconds(prepare_seconds),
-                      seconds(boot_seconds), seconds(SecondsSince(plan_start))})});
+                      seconds(boot_seconds), seconds(SecondsSince(plan_start)),
+                      seconds(boot_cpu_seconds)})});
   close(status_fd);
   Serve(spec, guest, listen_fd);
 }
@@ -397,12 +417,13 @@ VmBoot VmKeeper::WaitForBoot() {
     if (auto frame = reader.Next()) {
       if (frame->kind == "ready") {
         const std::vector<std::string> fields = SplitFields(frame->payload);
-        boot.ok = fields.size() == 4;
+        boot.ok = fields.size() == 5;
         if (boot.ok) {
           boot.accel = fields[0];
           boot.prepare_seconds = std::atof(fields[1].c_str());
           boot.boot_seconds = std::atof(fields[2].c_str());
           boot.plan_seconds = std::atof(fields[3].c_str());
+          boot.boot_cpu_seconds = std::atof(fields[4].c_str());
         }
       } else {
         boot.error = frame->payload;

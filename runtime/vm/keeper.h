@@ -35,6 +35,9 @@ struct VmBoot {
   std::string accel;        // "KVM" or "TCG", with why when it fell back
   double prepare_seconds = 0;  // unpacking the kernel, the initramfs
   double boot_seconds = 0;  // qemu's start to the agent's hello
+  // The processor time qemu used for that boot (its user and system
+  // time): what the boot costs on an idle machine, whatever the load.
+  double boot_cpu_seconds = 0;
   double plan_seconds = 0;  // the hello to the guest's plan
   std::string error;        // when not ok: what failed, the console's tail
 };
