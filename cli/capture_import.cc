@@ -359,6 +359,57 @@ class Drafter {
       }
     }
     SetTos(usecs, 3, *syn);
+    if (const std::optional<int64_t> seconds = DeferSeconds()) {
+      lines_.push_back({usecs,
+                        "// The SYN-ACK went again after the peer's ACK: "
+                        "that ACK was dropped, as\n// TCP_DEFER_ACCEPT "
+                        "does (and a full accept queue, with\n// "
+                        "tcp_abort_on_overflow=0).",
+                        -1, 0, true});
+      Call(usecs, "setsockopt(3, IPPROTO_TCP, TCP_DEFER_ACCEPT, [" +
+                      std::to_string(*seconds) + "], 4) = 0");
+    }
+  }
+
+  // A listener that sends its SYN-ACK again after the peer's ACK of it came
+  // dropped that bare ACK: TCP_DEFER_ACCEPT (tcp_check_req() drops it while
+  // the deferral runs; reqsk_timer_handler()'s syn_ack_recalc() resends
+  // the SYN-ACK once, at the deferral's last period). The seconds: from
+  // the first SYN-ACK to that one, the sum of the periods the option's
+  // seconds become (secs_to_retrans()).
+  std::optional<int64_t> DeferSeconds() const {
+    if (!side_.passive) return std::nullopt;
+    std::optional<int64_t> first_synack;
+    bool acked = false;
+    for (const CapturedPacket* captured : c_.packets) {
+      const wire::TcpHeader& tcp = *captured->packet.tcp();
+      const bool local = Source(captured->packet) == side_.local;
+      if (local && IsSynAck(tcp)) {
+        if (acked && first_synack) {
+          return (Usecs(captured->time) - *first_synack + 500000) / 1000000;
+        }
+        if (!first_synack) first_synack = Usecs(captured->time);
+      } else if (!local && first_synack && !Has(tcp, tcp_flag::kSyn) &&
+                 !Has(tcp, tcp_flag::kRst) && Has(tcp, tcp_flag::kAck) &&
+                 captured->packet.payload.empty() &&
+                 tcp.ack == local_isn_ + 1) {
+        acked = true;
+      } else if (local && Has(tcp, tcp_flag::kRst)) {
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Whether the local side sends a SYN-ACK after the packet being drafted:
+  // an ACK before it did not complete the handshake (DeferSeconds()).
+  bool SynAckFollows() const {
+    for (size_t i = index_ + 1; i < c_.packets.size(); ++i) {
+      const wire::Packet& p = c_.packets[i]->packet;
+      if (Source(p) == side_.local && IsSynAck(*p.tcp())) return true;
+      if (IsBareSyn(*p.tcp())) return false;  // another connection
+    }
+    return false;
   }
 
   // IP_TOS (IPV6_TCLASS) sets the DSCP of what the socket sends; the ECN
@@ -475,7 +526,8 @@ class Drafter {
     // accept() returns the connection.
     if (side_.passive && !accepted_ && sent_synack_ &&
         Has(tcp, tcp_flag::kAck) && !Has(tcp, tcp_flag::kSyn) &&
-        !Has(tcp, tcp_flag::kRst) && tcp.ack == sent_high_) {
+        !Has(tcp, tcp_flag::kRst) && tcp.ack == sent_high_ &&
+        (!packet.payload.empty() || !SynAckFollows())) {
       accepted_ = true;
       fd_ = next_fd_++;
       accept_line_ = lines_.size();

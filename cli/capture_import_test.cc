@@ -385,5 +385,33 @@ TEST(ImportCapture, SynAckShowsOnlyWhatThePeerOffered) {
               Not(HasSubstr("`sysctl")));
 }
 
+// A listener that sends its SYN-ACK again after the peer's ACK dropped
+// that ACK: TCP_DEFER_ACCEPT, for the seconds to that SYN-ACK, and the
+// connection is accepted at the ACK after it.
+TEST(ImportCapture, SynAckAfterTheAckIsDeferAccept) {
+  Conn c("192.0.2.1", "192.168.0.1");
+  const bool peer = true, local = false;
+  c.Add(peer, 0, kSyn, 1000, 0, 65535, 0, {Mss(1460)})
+      .Add(local, 30, kSyn | kAck, 5000, 1001, 64240, 0, {Mss(1460)})
+      .Add(peer, 100'000, kAck, 1001, 5001, 65535, 0)
+      .Add(local, 3'000'030, kSyn | kAck, 5000, 1001, 64240, 0, {Mss(1460)})
+      .Add(peer, 3'500'000, kAck, 1001, 5001, 65535, 0);
+  const ImportResult result = Import(c.packets);
+  ASSERT_EQ(result.error, "");
+  EXPECT_THAT(result.script, HasSubstr(R"(
+     0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3
+// The SYN-ACK went again after the peer's ACK: that ACK was dropped, as
+// TCP_DEFER_ACCEPT does (and a full accept queue, with
+// tcp_abort_on_overflow=0).
+    +0 setsockopt(3, IPPROTO_TCP, TCP_DEFER_ACCEPT, [3], 4) = 0
+)"));
+  EXPECT_THAT(result.script, HasSubstr(R"(
++0.09997 < . 1:1(0) ack 1 win 65535
++2.90003 > S. 0:0(0) ack 1 win 64240 <mss 1460>
++0.49997 < . 1:1(0) ack 1 win 65535
+    +0 accept(3, ..., ...) = 4
+)"));
+}
+
 }  // namespace
 }  // namespace synack::cli
