@@ -34,16 +34,16 @@ std::unique_ptr<SuiteResources> SuiteResources::Acquire(SuitePlan& plan,
                                                         bool own_nstat) {
   auto resources = std::unique_ptr<SuiteResources>(new SuiteResources());
   std::vector<PlannedJob>& jobs = plan.jobs;
-  // The suite's temporary files go in one directory that a reaper process
-  // removes however synack ends (SuiteCleanup), made only when a run needs
+  // The suite's temporary files go in one directory that nothing outlives
+  // however synack ends (SuiteCleanup), made only when a run needs
   // it: for its %{ }% blocks' files, and for nstat's history. nstat keeps
   // the counters it last showed in one file per user (/tmp/.nstat.u0):
   // runs side by side, each with its own namespace's counters, would take
   // each other's for their own and print wrong differences
   // (fastopen/server/icmp-before-accept.pkt's `nstat | grep`), so each
   // run's commands get a file of their own, unless the user chose one.
-  // Before the block server: the reaper is forked while synack has one
-  // thread and nothing else started.
+  // Before the block server: a reaper (without root) is forked while
+  // synack has one thread and nothing else started.
   auto needs_files = [own_nstat](const PlannedJob& job) {
     const grammar::Script& script = job.loaded->script;
     return HasCodeBlocks(script) ||

@@ -1,6 +1,6 @@
 // The second stage of `synack run`: what the suite's runs share, made
 // before the first starts and released after the last ends: the temporary
-// directory (and its reaper), the python3 block server, and the signalfd
+// directory (a tmpfs mounted nowhere, or a reaper's), the python3 block server, and the signalfd
 // through which SIGINT and SIGTERM stop the suite.
 #pragma once
 

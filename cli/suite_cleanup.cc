@@ -2,6 +2,7 @@
 #include "cli/suite_cleanup.h"
 
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -108,9 +109,46 @@ void RemoveTree(const std::string& dir) {
   _exit(0);
 }
 
+// A tmpfs mounted nowhere, its mount's descriptor (close-on-exec: forks of
+// synack hold it, commands do not), or -1 without the privilege. 64 MB at
+// most, as a bound on what scripts' commands can put in memory; nothing in
+// it may be run or be a device.
+int UnmountedTmpfs() {
+  const int fs = static_cast<int>(syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC));
+  if (fs < 0) return -1;
+  int mount = -1;
+  if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0700", 0) == 0 &&
+      syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "64m", 0) == 0 &&
+      syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) == 0) {
+    mount = static_cast<int>(
+        syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC));
+  }
+  close(fs);
+  return mount;
+}
+
+// This process's number as /proc names it (in a PID namespace of its own
+// getpid() would say 1), or "" when /proc is not there.
+std::string ProcSelf() {
+  std::error_code error;
+  const std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self", error);
+  return error ? "" : self.string();
+}
+
 }  // namespace
 
-std::unique_ptr<SuiteCleanup> SuiteCleanup::Start(std::string* error) {
+std::unique_ptr<SuiteCleanup> SuiteCleanup::Start(std::string* error,
+                                                  Kind kind) {
+  if (kind == Kind::kUnmountedTmpfs) {
+    const std::string self = ProcSelf();
+    const int mount = self.empty() ? -1 : UnmountedTmpfs();
+    if (mount >= 0) {
+      return std::unique_ptr<SuiteCleanup>(new SuiteCleanup(
+          -1, mount, "/proc/" + self + "/fd/" + std::to_string(mount)));
+    }
+  }
   int life[2], report[2];
   if (pipe2(life, O_CLOEXEC) != 0) {
     *error = std::string("pipe: ") + std::strerror(errno);
@@ -150,10 +188,14 @@ std::unique_ptr<SuiteCleanup> SuiteCleanup::Start(std::string* error) {
 }
 
 SuiteCleanup::~SuiteCleanup() {
+  if (reaper_ < 0) {
+    close(fd_);
+    return;
+  }
   // Forks of synack that are still running would hold the pipe open: the
   // byte says that synack is ending on its own terms.
-  WriteAll(life_fd_, "x");
-  close(life_fd_);
+  WriteAll(fd_, "x");
+  close(fd_);
   while (waitpid(reaper_, nullptr, 0) < 0 && errno == EINTR) {
   }
 }

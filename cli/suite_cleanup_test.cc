@@ -1,6 +1,7 @@
 // Tests for SuiteCleanup: the suite's directory goes when synack ends on
 // its own terms and when it is SIGKILLed, alone or with its process group,
-// but not while a run it forked is still running.
+// but not while a run it forked is still running; as root it is a tmpfs
+// mounted nowhere, which no file system names.
 #include "cli/suite_cleanup.h"
 
 #include <gtest/gtest.h>
@@ -64,7 +65,8 @@ class SuiteCleanupTest : public ::testing::Test {
     pid_t pid = -1, reaper = -1, run = 0;
     std::string dir;
   };
-  Synack StartSynack(bool own_group, bool with_run) {
+  Synack StartSynack(bool own_group, bool with_run,
+                     SuiteCleanup::Kind kind = SuiteCleanup::Kind::kReaper) {
     int fds[2];
     EXPECT_EQ(pipe(fds), 0);
     const pid_t pid = fork();
@@ -72,7 +74,7 @@ class SuiteCleanupTest : public ::testing::Test {
       close(fds[0]);
       if (own_group) setpgid(0, 0);
       std::string error;
-      std::unique_ptr<SuiteCleanup> cleanup = SuiteCleanup::Start(&error);
+      std::unique_ptr<SuiteCleanup> cleanup = SuiteCleanup::Start(&error, kind);
       if (!cleanup) _exit(1);
       std::ofstream(cleanup->dir() + "/nstat.0") << "history\n";
       pid_t run = 0;
@@ -106,7 +108,8 @@ class SuiteCleanupTest : public ::testing::Test {
 
 TEST_F(SuiteCleanupTest, DirectoryIsInTmpdirAndGoesWithTheObject) {
   std::string error;
-  std::unique_ptr<SuiteCleanup> cleanup = SuiteCleanup::Start(&error);
+  std::unique_ptr<SuiteCleanup> cleanup =
+      SuiteCleanup::Start(&error, SuiteCleanup::Kind::kReaper);
   ASSERT_TRUE(cleanup) << error;
   const std::string dir = cleanup->dir();
   EXPECT_EQ(fs::path(dir).parent_path(), fs::path(tmp_));
@@ -123,7 +126,8 @@ TEST_F(SuiteCleanupTest, DirectoryIsInTmpdirAndGoesWithTheObject) {
 
 TEST_F(SuiteCleanupTest, ReaperHoldsNothingOfSynacks) {
   std::string error;
-  std::unique_ptr<SuiteCleanup> cleanup = SuiteCleanup::Start(&error);
+  std::unique_ptr<SuiteCleanup> cleanup =
+      SuiteCleanup::Start(&error, SuiteCleanup::Kind::kReaper);
   ASSERT_TRUE(cleanup) << error;
   const std::string fds = "/proc/" + std::to_string(cleanup->reaper()) + "/fd/";
   // Not synack's output: a pipeline reading it ends with synack.
@@ -168,6 +172,62 @@ TEST_F(SuiteCleanupTest, DirectoryStaysWhileARunLives) {
   kill(synack.run, SIGKILL);
   EXPECT_TRUE(GoesAway(synack.dir));
   EXPECT_TRUE(ProcessEnds(synack.reaper));
+}
+
+std::string MountInfo() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// As root: the directory is a tmpfs that no mount table lists and that is
+// not in TMPDIR; no reaper; files made in it by path (as commands and
+// python3 do) are there until the object goes, and then the path is gone.
+TEST_F(SuiteCleanupTest, AsRootTheDirectoryIsATmpfsMountedNowhere) {
+  if (geteuid() != 0) GTEST_SKIP() << "fsmount needs root";
+  const std::string mounts = MountInfo();
+  std::string error;
+  std::unique_ptr<SuiteCleanup> cleanup = SuiteCleanup::Start(&error);
+  ASSERT_TRUE(cleanup) << error;
+  const std::string dir = cleanup->dir();
+  EXPECT_EQ(cleanup->reaper(), -1);
+  EXPECT_EQ(dir.rfind("/proc/", 0), 0u) << dir;
+  std::ofstream(dir + "/nstat.0") << "history\n";
+  EXPECT_EQ(ReadFile(dir + "/nstat.0"), "history\n");
+  // A child that is not a fork of this process (sh) reaches it by path.
+  EXPECT_EQ(system(("test \"$(cat " + dir + "/nstat.0)\" = history").c_str()), 0);
+  EXPECT_EQ(MountInfo(), mounts);
+  EXPECT_TRUE(fs::is_empty(tmp_));
+  cleanup.reset();
+  EXPECT_FALSE(Exists(dir + "/nstat.0"));
+  EXPECT_TRUE(fs::is_empty(tmp_));
+}
+
+TEST_F(SuiteCleanupTest, AsRootSigkillLeavesNoNameAndNoProcess) {
+  if (geteuid() != 0) GTEST_SKIP() << "fsmount needs root";
+  const std::string mounts = MountInfo();
+  const Synack synack =
+      StartSynack(false, false, SuiteCleanup::Kind::kUnmountedTmpfs);
+  ASSERT_EQ(synack.dir.rfind("/proc/" + std::to_string(synack.pid) + "/fd/", 0),
+            0u)
+      << synack.dir;
+  EXPECT_EQ(synack.reaper, -1);
+  EXPECT_EQ(ReadFile(synack.dir + "/nstat.0"), "history\n");
+  kill(synack.pid, SIGKILL);
+  waitpid(synack.pid, nullptr, 0);
+  // The only holder is gone, so the kernel has freed the tmpfs: nothing
+  // names it, in TMPDIR or in a mount table.
+  EXPECT_FALSE(Exists(synack.dir));
+  EXPECT_TRUE(fs::is_empty(tmp_));
+  EXPECT_EQ(MountInfo(), mounts);
 }
 
 }  // namespace

@@ -1,11 +1,15 @@
 #!/bin/sh
 # sigkill_test.sh SYNACK SCRIPTS_DIR BACKEND [SEED]: `synack run` killed with
-# SIGKILL at moments drawn from SEED (set-up, mid-run, teardown; some rounds
-# kill its whole process group) must leave nothing behind: no entry in its
-# TMPDIR or in /tmp (as root, a /tmp of its own; else new synack-* entries),
-# no process descended from it (and so no network namespace held by one),
-# no named network namespace, no TUN device in the host. BACKEND is kernel
-# (root) or stack (no root needed).
+# SIGKILL at moments drawn from SEED (set-up, mid-run, teardown) must leave
+# nothing behind: no entry in its TMPDIR or in /tmp (as root, a /tmp of its
+# own; else new synack-* entries), no process descended from it (and so no
+# network namespace held by one), no named network namespace, no TUN device
+# in the host. The rounds take turns at what they kill: synack alone, its
+# process group, every process named synack as `pkill -9 synack` does (its
+# runs, and the reaper where there is one), and every process of the suite
+# (commands and python3 too). BACKEND is kernel (root) or stack (no root
+# needed; without root synack keeps its directory with a reaper, which a
+# pkill kills: those rounds need root).
 #
 # A process is the suite's when its environment carries this test's marker,
 # which everything synack starts inherits (forks, sh -c, python3, nstat):
@@ -61,6 +65,40 @@ launch() {
 
 # in_tmpdir: what is in synack's TMPDIR.
 in_tmpdir() { ls -A "$tmpdir_here"; }
+
+# suite_files PID: how many temporary files and directories the suite then
+# held: in its TMPDIR, or (as root) the tmpfs mounted nowhere that synack
+# (PID) holds a descriptor of, and what is in it.
+suite_files() {
+  {
+    in_tmpdir
+    for fd in /proc/"$1"/fd/*; do
+      if [ -d "$fd" ] && [ "$(stat -f -c %T "$fd/" 2>/dev/null)" = tmpfs ]; then
+        echo "$fd"
+        ls -A "$fd/" 2>/dev/null
+      fi
+    done
+  } | wc -l
+}
+
+# kill_every NAME: SIGKILLs every process of the suite whose name holds
+# NAME (all of them when NAME is empty), again until none is left, as one
+# that was forking may have made another.
+kill_every() {
+  i=0
+  while [ $i -lt 20 ]; do
+    victims=
+    for p in $(ours); do
+      case $(cat "/proc/$p/comm" 2>/dev/null) in
+        *"$1"*) victims="$victims $p" ;;
+      esac
+    done
+    [ -z "$victims" ] && return
+    # shellcheck disable=SC2086
+    kill -9 $victims 2>/dev/null
+    i=$((i + 1))
+  done
+}
 
 # new_in_tmp: what synack left in /tmp: in its own /tmp, anything; else
 # synack-* entries that were not there before (other programs' too).
@@ -130,24 +168,25 @@ check() {
   fi
 }
 
-# round NAME DELAY GROUP: starts the suite, kills it after DELAY seconds
-# (synack alone, or its process group when GROUP is 1), checks.
+# round NAME DELAY HOW: starts the suite, kills it after DELAY seconds
+# (HOW: synack, group, pkill (every process named synack) or all), checks.
 round() {
-  name=$1 delay=$2 group=$3
+  name=$1 delay=$2 how=$3
   (launch setsid) >"$work/out" 2>&1 &
   pid=$!
   sleep "$delay"
   seen=$(ours | wc -l)
-  entries=$(in_tmpdir | wc -l)
-  if [ "$group" = 1 ]; then
-    kill -9 -"$pid" 2>/dev/null
-  else
-    kill -9 "$pid" 2>/dev/null
-  fi
+  entries=$(suite_files "$pid")
+  case $how in
+    synack) kill -9 "$pid" 2>/dev/null ;;
+    group) kill -9 -"$pid" 2>/dev/null ;;
+    pkill) kill_every synack ;;
+    all) kill_every "" ;;
+  esac
   wait "$pid" 2>/dev/null
   status=$?
-  echo "$name: killed $([ "$group" = 1 ] && echo group || echo synack) at" \
-    "$delay s: status $status, $seen processes and $entries TMPDIR entries then"
+  echo "$name: killed $how at $delay s: status $status, $seen processes" \
+    "and $entries temporary files then"
   check "$name"
 }
 
@@ -161,26 +200,31 @@ echo "whole suite: status $status in $duration s"
 tail -1 "$work/out"
 check whole
 
-# Twelve kills: three in the set-up (the first 50 ms, or tenth of the
-# suite), six mid-run, three about the end; every third one of the process
-# group.
+# Sixteen kills: four in the set-up (the first 50 ms, or tenth of the
+# suite), eight mid-run, four about the end; each kind of kill in turn
+# (without root only synack's and its group's: a pkill kills the reaper).
 delays=$(awk -v seed="$seed" -v d="$duration" 'BEGIN {
   srand(seed)
   setup = d / 10 < 0.05 ? d / 10 : 0.05
-  for (i = 0; i < 3; i++) printf "%.3f\n", setup * rand()
-  for (i = 0; i < 6; i++) printf "%.3f\n", d * (0.1 + 0.8 * rand())
-  for (i = 0; i < 3; i++) printf "%.3f\n", d * (0.9 + 0.15 * rand())
+  for (i = 0; i < 4; i++) printf "%.3f\n", setup * rand()
+  for (i = 0; i < 8; i++) printf "%.3f\n", d * (0.1 + 0.8 * rand())
+  for (i = 0; i < 4; i++) printf "%.3f\n", d * (0.9 + 0.15 * rand())
 }')
+if [ "$(id -u)" -eq 0 ]; then hows="synack group pkill all"; else hows="synack group"; fi
+set -- $hows
 n=0 caught=0
 for delay in $delays; do
   n=$((n + 1))
-  round "round-$n" "$delay" $((n % 3 == 0))
+  how=$1
+  shift
+  set -- "$@" "$how"
+  round "round-$n" "$delay" "$how"
   [ "$entries" -gt 0 ] && caught=$((caught + 1))
 done
 # The test must be able to fail: enough kills must have caught the suite
-# with its temporary directory made.
-if [ "$caught" -lt 4 ]; then
-  echo "FAIL only $caught of 12 kills came while the suite's TMPDIR held something"
+# with temporary files made.
+if [ "$caught" -lt 5 ]; then
+  echo "FAIL only $caught of 16 kills came while the suite held temporary files"
   failures=$((failures + 1))
 fi
 
@@ -189,5 +233,5 @@ if [ "$(netns_count)" -gt "$netns_before" ]; then
   # a note, the rounds' checks above name the suite's.
   echo "note: $(netns_count) network namespaces now, $netns_before before"
 fi
-[ "$failures" -eq 0 ] && echo "nothing left behind in 13 rounds"
+[ "$failures" -eq 0 ] && echo "nothing left behind in 17 rounds"
 exit "$failures"
