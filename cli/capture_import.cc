@@ -500,11 +500,86 @@ class Drafter {
     } else {
       BeforeInbound(tcp);
     }
+    NoteWhatToAdd(packet, outbound, usecs);
     lines_.push_back(
         {usecs, interpreter::DescribePacket(packet, nullptr, outbound, false)});
     if (!outbound) AfterInbound(packet, usecs);
     last_was_new_data_ = outbound && sent_high_ != high_before;
     last_usecs_ = usecs;
+  }
+
+  void Comment(int64_t usecs, std::string text) {
+    lines_.push_back({usecs, std::move(text), -1, 0, true});
+  }
+
+  // What the packet shows that the draft cannot write, said where it
+  // shows, for the user to add: settings the wire does not carry.
+  void NoteWhatToAdd(const wire::Packet& packet, bool outbound,
+                     int64_t usecs) {
+    const wire::TcpHeader& tcp = *packet.tcp();
+    bool fast_open = IsBareSyn(tcp) && !packet.payload.empty();  // data on a SYN
+    bool md5 = false;
+    for (const wire::TcpOption& option : tcp.options) {
+      fast_open = fast_open || option.kind == wire::tcp_opt::kFastOpen ||
+                  (option.kind == wire::tcp_opt::kExperimental &&
+                   option.data.size() >= 2 &&
+                   (option.data[0] << 8 | option.data[1]) ==
+                       wire::tcp_opt::kFastOpenMagic);
+      md5 = md5 || option.kind == wire::tcp_opt::kMd5;
+    }
+    if (fast_open && !noted_fast_open_) {
+      noted_fast_open_ = true;
+      Comment(usecs,
+              "// TCP Fast Open (RFC 7413): not drafted. Add "
+              "net.ipv4.tcp_fastopen and, on a\n// listener, "
+              "setsockopt(3, SOL_TCP, TCP_FASTOPEN, [QLEN], 4) before "
+              "listen(); on a\n// client, sendto(..., MSG_FASTOPEN, ...) "
+              "or TCP_FASTOPEN_CONNECT for its connect().");
+    }
+    if (md5 && !noted_md5_) {
+      noted_md5_ = true;
+      Comment(usecs,
+              "// A TCP MD5 signature (RFC 2385): add setsockopt(fd, "
+              "IPPROTO_TCP, TCP_MD5SIG, ...)\n// with the key, which no "
+              "capture holds.");
+    }
+    // RFC 9293 §3.10.7.2: a listener answers a SYN; one that answers
+    // nothing dropped it, for what the capture does not show.
+    if (!outbound && side_.passive && IsBareSyn(tcp) && !Answered()) {
+      Comment(usecs,
+              "// No answer to this SYN: the listener dropped it (its SYN "
+              "or accept queue full\n// of other connections, or a "
+              "TCP_MD5SIG it lacks): add what did.");
+    }
+    if (handshake_reset_) {
+      handshake_reset_ = false;
+      Comment(usecs,
+              "// A RST for the handshake's ACK: the request was gone (its "
+              "SYN-ACK retries spent,\n// tcp_synack_retries or TCP_SYNCNT; "
+              "or the accept queue full of other\n// connections, with "
+              "tcp_abort_on_overflow=1).");
+    }
+    // A RST after the FIN was acknowledged, with nothing received since:
+    // the FIN_WAIT_2 timeout ran out (tcp_set_state(); TCP_LINGER2, else
+    // tcp_fin_timeout; a negative TCP_LINGER2 resets at once).
+    if (outbound && Has(tcp, tcp_flag::kRst) && closed_ && !reset_ &&
+        fin_acked_) {
+      Comment(usecs,
+              "// A RST in FIN_WAIT_2: its timeout ran out. Add "
+              "setsockopt(fd, IPPROTO_TCP,\n// TCP_LINGER2, [SECONDS], 4) "
+              "before close(), or net.ipv4.tcp_fin_timeout.");
+    }
+  }
+
+  // Whether the local side sends anything after the packet being drafted,
+  // before the peer's next SYN.
+  bool Answered() const {
+    for (size_t i = index_ + 1; i < c_.packets.size(); ++i) {
+      const wire::Packet& p = c_.packets[i]->packet;
+      if (Source(p) == side_.local) return true;
+      if (IsBareSyn(*p.tcp())) return false;
+    }
+    return false;
   }
 
   void BeforeInbound(const wire::TcpHeader& tcp) {
@@ -544,6 +619,10 @@ class Drafter {
         static_cast<int32_t>(tcp.ack - acked_high_) > 0) {
       acked_high_ = std::min(tcp.ack, sent_high_);
     }
+    if (fin_end_ && Has(tcp, tcp_flag::kAck) && !Has(tcp, tcp_flag::kRst)) {
+      fin_acked_ = packet.payload.empty() &&
+                   (fin_acked_ || static_cast<int32_t>(tcp.ack - *fin_end_) >= 0);
+    }
     if (!packet.payload.empty() && end > received_high_) {
       unread_ += end - std::max(start, received_high_);
       received_high_ = end;
@@ -562,6 +641,7 @@ class Drafter {
     if (Has(tcp, tcp_flag::kRst) && !Has(tcp, tcp_flag::kAck) &&
         accept_line_ && *accept_line_ + 1 == lines_.size()) {
       lines_.pop_back();
+      handshake_reset_ = true;
       accept_line_.reset();
       accepted_ = false;
       fd_ = -1;
@@ -573,6 +653,10 @@ class Drafter {
     const uint32_t start = tcp.seq + (Has(tcp, tcp_flag::kSyn) ? 1 : 0);
     const uint32_t end = start + static_cast<uint32_t>(packet.payload.size());
     if (Has(tcp, tcp_flag::kSyn)) sent_high_ = acked_high_ = start;
+    if (Has(tcp, tcp_flag::kFin)) {
+      fin_end_ = end + 1;
+      fin_acked_ = false;
+    }
     if (can_write && !packet.payload.empty() && end > sent_high_ &&
         !Has(tcp, tcp_flag::kSyn)) {
       Write(end - std::max(start, sent_high_), Has(tcp, tcp_flag::kPsh),
@@ -672,6 +756,11 @@ class Drafter {
   std::optional<size_t> accept_line_;
   int64_t last_usecs_ = 0;
   int dscp_ = 0;  // what IP_TOS (IPV6_TCLASS) was set to
+  bool noted_fast_open_ = false, noted_md5_ = false;
+  bool handshake_reset_ = false;  // the RST being drafted answers it
+  std::optional<uint32_t> fin_end_;  // past the local FIN
+  // The peer acknowledged the local FIN and sent no data since.
+  bool fin_acked_ = false;
 };
 
 std::string Header(const ImportOptions& options, const LocalSide& side,

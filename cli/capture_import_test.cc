@@ -276,9 +276,15 @@ TEST(ImportCapture, ResetAfterUnreadDataOrWithLingerZero) {
       .Add(false, 0, kRst, 51, 0, 0, 0);
   const ImportResult refused = Import(gone.packets);
   ASSERT_EQ(refused.error, "");
-  EXPECT_THAT(refused.script, HasSubstr("    +0 < . 1:1(0) ack 1 win 1000\n"
-                                        "    +0 > R 1:1(0) win 0\n"));
-  EXPECT_THAT(refused.script, Not(HasSubstr("accept")));
+  // What the capture cannot say is said for the user to add.
+  EXPECT_THAT(refused.script, HasSubstr(R"(
+    +0 < . 1:1(0) ack 1 win 1000
+// A RST for the handshake's ACK: the request was gone (its SYN-ACK retries spent,
+// tcp_synack_retries or TCP_SYNCNT; or the accept queue full of other
+// connections, with tcp_abort_on_overflow=1).
+    +0 > R 1:1(0) win 0
+)"));
+  EXPECT_THAT(refused.script, Not(HasSubstr("accept(")));
 }
 
 TEST(ImportCapture, SeveralConnectionsNeedFlow) {
@@ -411,6 +417,39 @@ TEST(ImportCapture, SynAckAfterTheAckIsDeferAccept) {
 +0.49997 < . 1:1(0) ack 1 win 65535
     +0 accept(3, ..., ...) = 4
 )"));
+}
+
+// What a capture shows but cannot carry is said where it shows: a SYN
+// the listener never answered, a Fast Open cookie request, and a RST in
+// FIN_WAIT_2 after the FIN was acknowledged.
+TEST(ImportCapture, WhatTheUserMustAddIsSaid) {
+  Conn c("192.0.2.1", "192.168.0.1");
+  const bool peer = true, local = false;
+  const wire::TcpOption cookie_request{tcp_opt::kFastOpen, {}};
+  c.Add(peer, 0, kSyn, 1000, 0, 65535, 0, {Mss(1460)})
+      .Add(peer, 1'000'000, kSyn, 1000, 0, 65535, 0, {Mss(1460), cookie_request})
+      .Add(local, 1'000'030, kSyn | kAck, 5000, 1001, 64240, 0, {Mss(1460)})
+      .Add(peer, 1'010'000, kAck, 1001, 5001, 65535, 0)
+      .Add(local, 1'020'000, kFin | kAck, 5001, 1001, 64240, 0)
+      .Add(peer, 1'030'000, kAck, 1001, 5002, 65535, 0)
+      .Add(local, 1'030'100, kRst, 5002, 0, 0, 0);
+  const std::string script = Import(c.packets).script;
+  EXPECT_THAT(script, HasSubstr(R"(
+// No answer to this SYN: the listener dropped it (its SYN or accept queue full
+// of other connections, or a TCP_MD5SIG it lacks): add what did.
+    +0 < S 0:0(0) win 65535 <mss 1460>
+// TCP Fast Open (RFC 7413): not drafted.)"));
+  EXPECT_THAT(script, HasSubstr(R"(
+// A RST in FIN_WAIT_2: its timeout ran out. Add setsockopt(fd, IPPROTO_TCP,
+// TCP_LINGER2, [SECONDS], 4) before close(), or net.ipv4.tcp_fin_timeout.
++0.0001 > R 2:2(0) win 0
+)"));
+  // The same RST after the peer sent data again is close()'s answer to
+  // data (RFC 9293 §3.10.7.4), no timeout.
+  c.packets.pop_back();
+  c.Add(peer, 1'030'050, kPsh | kAck, 1001, 5002, 65535, 10)
+      .Add(local, 1'030'100, kRst, 5002, 0, 0, 0);
+  EXPECT_THAT(Import(c.packets).script, Not(HasSubstr("FIN_WAIT_2")));
 }
 
 }  // namespace
