@@ -9,7 +9,8 @@
 #  - syn_retries/time-budget.pkt fails there at its init command (6.1 has
 #    no tcp_syn_linear_timeouts, which came in 6.5) but not on the host,
 #    and the closing table lists it, with the failure's first line;
-#  - nothing is left behind: no qemu, no temporary directory.
+#  - nothing is left behind: no qemu, no temporary directory, also when
+#    synack is killed with SIGKILL while a run is under way in the guest.
 # Without qemu, busybox-static or a kernel package: skipped (77), but a
 # failure under test.sh (SYNACK_REQUIRE_ROOT_TESTS=1), whose install-deps
 # --vm installs them.
@@ -63,4 +64,30 @@ grep -A3 '^  .*time-budget.pkt (ipv4)$' "$work/out" |
 if pgrep -f "qemu-system-x86_64.*$work/tmp" >/dev/null; then
   fail "a qemu is still running"
 fi
+
+# SIGKILL while the guest runs a script (synack-retries.pkt lasts 8 s):
+# the keeper and qemu die with synack (PR_SET_PDEATHSIG), the reaper
+# removes the directory. Waits are polls with generous limits, not timings.
+mkdir "$work/tmp2"
+TMPDIR="$work/tmp2" "$synack" run --vm-accel=tcg --kernel="$deb" -4 \
+  "$scripts/synack_retries/synack-retries.pkt" >"$work/out2" 2>&1 &
+victim=$!
+i=0
+until grep -q 'booted under TCG' "$work/out2"; do
+  i=$((i + 1))
+  [ "$i" -lt 1200 ] || fail "the second guest did not boot: $(cat "$work/out2")"
+  sleep 0.5
+done
+sleep 1
+pgrep -f "qemu-system-x86_64.*$work/tmp2" >/dev/null ||
+  fail "no qemu running for the second guest"
+kill -KILL "$victim"
+wait "$victim" 2>/dev/null
+i=0
+while pgrep -f "qemu-system-x86_64.*$work/tmp2" >/dev/null ||
+  [ -n "$(ls -A "$work/tmp2")" ]; do
+  i=$((i + 1))
+  [ "$i" -lt 120 ] || fail "left after SIGKILL: $(ls -A "$work/tmp2") $(pgrep -fa qemu-system)"
+  sleep 0.5
+done
 echo "PASS"
