@@ -54,7 +54,11 @@ std::unique_ptr<VmMachines> VmMachines::Start(SuitePlan& plan,
   if (guests.empty()) return nullptr;
   auto machines = std::unique_ptr<VmMachines>(new VmMachines());
   std::string error;
-  machines->cleanup_ = SuiteCleanup::Start(&error);
+  // A directory with a name in the host's file system, kept by a reaper:
+  // the guest reaches it through its 9p view of the host's root, where an
+  // unmounted tmpfs (/proc/PID/fd/N) is not to be seen.
+  machines->cleanup_ =
+      SuiteCleanup::Start(&error, SuiteCleanup::Kind::kReaper);
   std::vector<std::string> failed(plan.kernels.size());
   std::string shard_error;
   const std::optional<Shard> shard = ResolveShard(
