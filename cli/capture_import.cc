@@ -359,6 +359,17 @@ class Drafter {
       }
     }
     SetTos(usecs, 3, *syn);
+    if (const std::optional<int> retries = SynAckRetriesSpent();
+        retries && !DeferSeconds()) {
+      lines_.push_back({usecs,
+                        "// The SYN-ACK went " + std::to_string(*retries + 1) +
+                            " times and the handshake's ACK after them got "
+                            "a RST: its\n// retries were spent "
+                            "(tcp_synack_retries, or TCP_SYNCNT as here).",
+                        -1, 0, true});
+      Call(usecs, "setsockopt(3, IPPROTO_TCP, TCP_SYNCNT, [" +
+                      std::to_string(*retries) + "], 4) = 0");
+    }
     if (const std::optional<int64_t> seconds = DeferSeconds()) {
       lines_.push_back({usecs,
                         "// The SYN-ACK went again after the peer's ACK: "
@@ -395,6 +406,37 @@ class Drafter {
                  tcp.ack == local_isn_ + 1) {
         acked = true;
       } else if (local && Has(tcp, tcp_flag::kRst)) {
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // A listener that sent its SYN-ACK again N times and answers the
+  // handshake's ACK after them with a RST without ACK had dropped the
+  // request when its N retries were spent (reqsk_timer_handler(): a
+  // listener's TCP_SYNCNT, else tcp_synack_retries); TCP_SYNCNT [N]
+  // drops it so whichever did. nullopt: no such RST, or no retry.
+  std::optional<int> SynAckRetriesSpent() const {
+    if (!side_.passive) return std::nullopt;
+    int synacks = 0;
+    bool acked = false;
+    for (const CapturedPacket* captured : c_.packets) {
+      const wire::TcpHeader& tcp = *captured->packet.tcp();
+      const bool local = Source(captured->packet) == side_.local;
+      if (local && IsSynAck(tcp)) {
+        if (acked) return std::nullopt;
+        ++synacks;
+      } else if (!local && synacks > 0 && IsBareSyn(tcp)) {
+        return std::nullopt;  // the peer starts again
+      } else if (!local && synacks > 0 && Has(tcp, tcp_flag::kAck) &&
+                 !Has(tcp, tcp_flag::kRst) && tcp.ack == local_isn_ + 1) {
+        acked = true;
+      } else if (local && acked) {
+        if (Has(tcp, tcp_flag::kRst) && !Has(tcp, tcp_flag::kAck) &&
+            synacks > 1) {
+          return synacks - 1;
+        }
         return std::nullopt;
       }
     }

@@ -452,5 +452,26 @@ TEST(ImportCapture, WhatTheUserMustAddIsSaid) {
   EXPECT_THAT(Import(c.packets).script, Not(HasSubstr("FIN_WAIT_2")));
 }
 
+// A listener that sent its SYN-ACK twice and answers the ACK after them
+// with a RST had spent its retries: TCP_SYNCNT [1] drafts that.
+TEST(ImportCapture, ResetAfterSynAckRetriesIsSyncnt) {
+  Conn c("192.0.2.1", "192.168.0.1");
+  const bool peer = true, local = false;
+  c.Add(peer, 0, kSyn, 1000, 0, 65535, 0, {Mss(1460)})
+      .Add(local, 30, kSyn | kAck, 5000, 1001, 64240, 0, {Mss(1460)})
+      .Add(local, 1'000'030, kSyn | kAck, 5000, 1001, 64240, 0, {Mss(1460)})
+      .Add(peer, 3'200'000, kAck, 1001, 5001, 65535, 0)
+      .Add(local, 3'200'030, kRst, 5001, 0, 0, 0);
+  const std::string script = Import(c.packets).script;
+  EXPECT_THAT(script, HasSubstr(R"(
+// The SYN-ACK went 2 times and the handshake's ACK after them got a RST: its
+// retries were spent (tcp_synack_retries, or TCP_SYNCNT as here).
+    +0 setsockopt(3, IPPROTO_TCP, TCP_SYNCNT, [1], 4) = 0
+)"));
+  // Without the retry, the RST says nothing of the retries.
+  c.packets.erase(c.packets.begin() + 2);
+  EXPECT_THAT(Import(c.packets).script, Not(HasSubstr("TCP_SYNCNT, [")));
+}
+
 }  // namespace
 }  // namespace synack::cli
