@@ -257,6 +257,7 @@ bool Stack::FastOpenSendSyn(Sock* sk) {
     data.syn_data = true;
     data.truesize = kSkbTruesize + static_cast<uint32_t>(space);
     data.first_sent = data.last_sent = now_;
+    data.last_sent_event = input_events_;
     sk->rtx_queue.push_back(data);
     sk->wmem_queued += data.truesize;
     sk->snd_nxt = sk->write_seq = sk->pushed_seq = data.end;

@@ -14,8 +14,14 @@ namespace synack::stack {
 namespace {
 
 // tcp_skb_sent_after(): t1/seq1 sent after t2/seq2 (ties by sequence).
-bool SentAfter(Instant t1, Instant t2, uint32_t seq1, uint32_t seq2) {
-  return t1 > t2 || (t1 == t2 && SeqAfter(seq1, seq2));
+// At one instant of the virtual clock a later event's send is later, as a
+// later tcp_mstamp would make it on Linux; only the sends of one event
+// tie (SentSegment::last_sent_event).
+bool SentAfter(Instant t1, uint64_t e1, Instant t2, uint64_t e2, uint32_t seq1,
+               uint32_t seq2) {
+  if (t1 != t2) return t1 > t2;
+  if (e1 != e2) return e1 > e2;
+  return SeqAfter(seq1, seq2);
 }
 
 constexpr int64_t kTimeoutMinUs = 2000;  // TCP_TIMEOUT_MIN_US
@@ -56,7 +62,8 @@ void Stack::TimeoutMarkLost(Sock* sk) {
   }
 }
 
-void Stack::RackAdvance(Sock* sk, bool ever_retrans, uint32_t end_seq, Instant xmit_time) {
+void Stack::RackAdvance(Sock* sk, bool ever_retrans, uint32_t end_seq, Instant xmit_time,
+                        uint64_t xmit_event) {
   // tcp_rack_advance(): remember the latest-sent segment delivered. A
   // retransmitted one delivered sooner than the min RTT may be the
   // original's delivery: ambiguous, skipped.
@@ -64,8 +71,10 @@ void Stack::RackAdvance(Sock* sk, bool ever_retrans, uint32_t end_seq, Instant x
   if (ever_retrans && sk->min_rtt_us && rtt_us < int64_t{*sk->min_rtt_us}) return;
   sk->rack.advanced = true;
   sk->rack.rtt_us = static_cast<uint32_t>(std::max<int64_t>(rtt_us, 0));
-  if (SentAfter(xmit_time, sk->rack.mstamp, end_seq, sk->rack.end_seq)) {
+  if (SentAfter(xmit_time, xmit_event, sk->rack.mstamp, sk->rack.mstamp_event, end_seq,
+                sk->rack.end_seq)) {
     sk->rack.mstamp = xmit_time;
+    sk->rack.mstamp_event = xmit_event;
     sk->rack.end_seq = end_seq;
   }
 }
@@ -93,14 +102,20 @@ void Stack::RackDetectLoss(Sock* sk, uint32_t* reo_timeout) {
   std::vector<size_t> order(sk->rtx_queue.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [sk](size_t a, size_t b) {
-    return sk->rtx_queue[a].last_sent < sk->rtx_queue[b].last_sent;
+    const SentSegment& x = sk->rtx_queue[a];
+    const SentSegment& y = sk->rtx_queue[b];
+    if (x.last_sent != y.last_sent) return x.last_sent < y.last_sent;
+    return x.last_sent_event < y.last_sent_event;
   });
   for (size_t index : order) {
     SentSegment& skb = sk->rtx_queue[index];
     if (skb.sacked || skb.syn) continue;
     // Marked lost and not yet sent again: nothing to decide.
     if (skb.lost && !skb.retrans) continue;
-    if (!SentAfter(sk->rack.mstamp, skb.last_sent, sk->rack.end_seq, skb.end)) break;
+    if (!SentAfter(sk->rack.mstamp, sk->rack.mstamp_event, skb.last_sent, skb.last_sent_event,
+                   sk->rack.end_seq, skb.end)) {
+      break;
+    }
     const int64_t remaining =
         int64_t{sk->rack.rtt_us} + reo_wnd - Micros(now_ - skb.last_sent);
     if (remaining <= 0) {

@@ -40,6 +40,7 @@ enum class Rexmit { kNone, kLost, kNew };
 // reordering window in steps of min_rtt / 4.
 struct RackState {
   Instant mstamp;          // its (re)transmission time
+  uint64_t mstamp_event = 0;  // and the stack's event then (SentSegment)
   uint32_t rtt_us = 0;     // RTT of that delivery
   uint32_t end_seq = 0;
   bool advanced = false;   // mstamp moved since the last loss scan

@@ -131,7 +131,8 @@ void Stack::SackTagOne(Sock* sk, SentSegment* skb, bool dup_sack, SackTagState* 
   // Acknowledged anyway: about to leave the queue.
   if (!SeqAfter(skb->end, sk->snd_una)) return;
   if (!skb->sacked) {
-    RackAdvance(sk, skb->retransmitted, skb->end, skb->last_sent);
+    RackAdvance(sk, skb->retransmitted, skb->end, skb->last_sent,
+                skb->last_sent_event);
     if (skb->retrans) {
       // Still believed in flight unless it had been marked lost.
       if (skb->lost) {

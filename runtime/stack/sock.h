@@ -124,6 +124,11 @@ struct SentSegment {
   uint32_t truesize = 0;
   Instant first_sent;
   Instant last_sent;
+  // Stack::input_events_ when last sent. On the virtual clock an inbound
+  // segment and what it makes us send happen at the instant of earlier
+  // sends; in Linux the clock has moved on (tcp_mstamp_refresh() per
+  // event), so only one event's sends share a tcp_skb_sent_after() tie.
+  uint64_t last_sent_event = 0;
   bool retransmitted = false;  // TCPCB_EVER_RETRANS
   // The scoreboard (TCPCB_SACKED_ACKED, TCPCB_LOST, TCPCB_SACKED_RETRANS:
   // a retransmission still in flight).

@@ -142,6 +142,7 @@ void Stack::Deliver(const wire::Packet& packet, uint32_t gso_size) {
   const wire::TcpHeader* th = packet.tcp();
   if (th == nullptr || !IsLocal(packet.dst)) return;
   counters_.Inc(Counter::kTcpInSegs);
+  ++input_events_;
   Segment seg;
   seg.packet = &packet;
   seg.th = th;

@@ -504,7 +504,8 @@ class Stack {
   void CheckSackReordering(Sock* sk, uint32_t low_seq);
   uint32_t HighestSackSeq(const Sock* sk) const;
   // rack.cc: RACK-TLP loss detection (RFC 8985).
-  void RackAdvance(Sock* sk, bool ever_retrans, uint32_t end_seq, Instant xmit_time);
+  void RackAdvance(Sock* sk, bool ever_retrans, uint32_t end_seq, Instant xmit_time,
+                   uint64_t xmit_event);
   uint32_t RackReoWnd(const Sock* sk) const;
   void RackDetectLoss(Sock* sk, uint32_t* reo_timeout);
   bool RackMarkLost(Sock* sk);
@@ -617,6 +618,9 @@ class Stack {
   // route is stale once it is older (rt_genid).
   std::map<std::string, RouteMetrics> routes_;
   uint64_t route_genid_ = 0;
+  // Inbound TCP segments delivered so far: the order of sends at one
+  // instant of the virtual clock (SentSegment::last_sent_event).
+  uint64_t input_events_ = 0;
   // Per-destination offsets for ephemeral ports (Linux's table_perturb).
   std::map<uint32_t, uint32_t> port_perturb_;
   bool in_loopback_ = false;

@@ -628,7 +628,9 @@ void Stack::CleanRtxQueue(Sock* sk, const Segment& seg, bool* acked_new,
       res.sacked_acked += acked_pcount;
     } else if (!skb.syn_data || skb.retransmitted) {
       sk->delivered += acked_pcount;
-      if (sk->sack_ok) RackAdvance(sk, skb.retransmitted, skb.end, skb.last_sent);
+      if (sk->sack_ok) {
+        RackAdvance(sk, skb.retransmitted, skb.end, skb.last_sent, skb.last_sent_event);
+      }
     }
   };
   while (!sk->rtx_queue.empty()) {

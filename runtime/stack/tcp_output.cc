@@ -379,6 +379,7 @@ bool Stack::RetransmitSent(Sock* sk, size_t index, bool loss_probe) {
   if (!sk->retrans_stamp) sk->retrans_stamp = now_;
   skb.retransmitted = true;
   skb.last_sent = now_;
+  skb.last_sent_event = input_events_;
   sk->total_retrans += static_cast<int>(skb.pcount);
   // A loss probe is __tcp_retransmit_skb() alone: not counted in
   // retrans_out, not a retransmission to undo.

@@ -384,6 +384,7 @@ bool Stack::SendQueuedHead(Sock* sk, uint32_t mss) {
   sent.pcount = pcount;
   sent.truesize = skb.truesize;
   sent.first_sent = sent.last_sent = now_;
+  sent.last_sent_event = input_events_;
   sk->rtx_queue.push_back(sent);
   sk->snd_nxt = sent.end;
   if (skb.len() < pcount * mss) sk->snd_sml = sent.end;
