@@ -481,12 +481,36 @@ class Drafter {
       if (!ResetsWithoutSynAck()) Call(usecs, "listen(3, 1) = 0");
       next_fd_ = 4;
     } else {
-      // Non-blocking, so that the script goes on to the SYN-ACK.
-      Call(usecs, "fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0");
-      Call(usecs,
-           "connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)");
-      fd_ = 3;
+      Connect(usecs);
     }
+  }
+
+  // An active open. Bound to the script's port when the capture opens
+  // from the same port again, so that the new connection meets the old
+  // one's TIME_WAIT there (a bound connect() may take it over:
+  // tcp_twsk_unique()) as in the capture.
+  void Connect(int64_t usecs) {
+    if (Reopens()) {
+      Call(usecs, "setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0");
+      Call(usecs, "bind(3, ..., ...) = 0");
+    }
+    // Non-blocking, so that the script goes on to the SYN-ACK.
+    Call(usecs, "fcntl(3, F_SETFL, O_RDWR|O_NONBLOCK) = 0");
+    Call(usecs,
+         "connect(3, ..., ...) = -1 EINPROGRESS (Operation now in progress)");
+    fd_ = 3;
+  }
+
+  // Whether the local side opens again (a SYN after its FIN or RST).
+  bool Reopens() const {
+    bool ended = false;
+    for (const CapturedPacket* captured : c_.packets) {
+      if (!(Source(captured->packet) == side_.local)) continue;
+      const wire::TcpHeader& tcp = *captured->packet.tcp();
+      if (ended && IsBareSyn(tcp)) return true;
+      ended = ended || Has(tcp, tcp_flag::kFin) || Has(tcp, tcp_flag::kRst);
+    }
+    return false;
   }
 
   // Whether the local side, after its FIN at `fin_seq`, acknowledges data
@@ -544,7 +568,7 @@ class Drafter {
     }
     NoteWhatToAdd(packet, outbound, usecs);
     lines_.push_back(
-        {usecs, interpreter::DescribePacket(packet, nullptr, outbound, false)});
+        {usecs, interpreter::DescribePacket(packet, nullptr, outbound, reopens_)});
     if (!outbound) AfterInbound(packet, usecs);
     last_was_new_data_ = outbound && sent_high_ != high_before;
     last_usecs_ = usecs;
@@ -654,7 +678,7 @@ class Drafter {
     const uint32_t end = start + static_cast<uint32_t>(packet.payload.size());
     // A SYN starts the numbers again (a connection reopened from
     // TIME_WAIT counts on from the first one's ISN).
-    if (IsBareSyn(tcp)) received_high_ = start;
+    if (Has(tcp, tcp_flag::kSyn)) received_high_ = start;
     // The FIN's sequence number is not data: acked_high_ stops at the
     // data's end so that it can equal sent_high_.
     if (Has(tcp, tcp_flag::kAck) && !Has(tcp, tcp_flag::kRst) &&
@@ -688,6 +712,16 @@ class Drafter {
       accepted_ = false;
       fd_ = -1;
       --next_fd_;
+    }
+    // A new SYN after the connection was closed: a new socket connects
+    // from the same port (Connect() binds both).
+    if (!side_.passive && IsBareSyn(tcp) && closed_) {
+      closed_ = reset_ = shut_ = false;
+      unread_ = 0;
+      write_line_.reset();
+      fin_end_.reset();
+      Call(usecs, "socket(..., SOCK_STREAM, IPPROTO_TCP) = 3");
+      Connect(usecs);
     }
     const bool app_can_act = fd_ >= 0 && !closed_;
     const bool can_write = app_can_act && !shut_;
@@ -799,6 +833,9 @@ class Drafter {
   int64_t last_usecs_ = 0;
   int dscp_ = 0;  // what IP_TOS (IPV6_TCLASS) was set to
   bool noted_fast_open_ = false, noted_md5_ = false;
+  // An active open that opens again from the same port: its packets name
+  // their ports, as the interpreter maps each flow's numbers by them.
+  const bool reopens_ = !side_.passive && Reopens();
   bool handshake_reset_ = false;  // the RST being drafted answers it
   std::optional<uint32_t> fin_end_;  // past the local FIN
   // The peer acknowledged the local FIN and sent no data since.
