@@ -250,8 +250,13 @@ flags, sequence numbers counted from each side's SYN (S 0:0(0), then
 imply: socket, bind, listen and accept for a passive open, a non-blocking
 connect for an active one, a write per write the segments' PSH flags and
 timing show, reads of what arrived, shutdown or close before the local FIN
-(with SO_LINGER 0 before a RST). Edit the draft: sysctls and socket
-options are not in a capture.
+(with SO_LINGER 0 before a RST). Of the sysctls and socket options, those
+the wire shows are drafted: tcp_timestamps, tcp_sack, tcp_window_scaling
+off (options a SYN leaves out), TCP_MAXSEG (an MSS below a 1500-byte
+link's), IP_TOS or IPV6_TCLASS (the DSCP sent), TCP_DEFER_ACCEPT (a
+SYN-ACK sent again after the ACK), TCP_SYNCNT (a RST after the SYN-ACK's
+retries); what it shows but cannot carry (Fast Open, MD5 keys, a full
+queue, a FIN_WAIT_2 timeout) is said in a comment there. Edit the draft.
 
 The local side: with a peer at a documentation address (192.0.2.0/24,
 2001:db8::/32, where packetdrill and synack put the script's peer), the
