@@ -1,6 +1,7 @@
 // The constant names scripts use as system call arguments (SOCK_STREAM,
 // SOL_TCP, MSG_ZEROCOPY, EPOLLIN, SIOCINQ, ...), valued from the system
-// headers, plus the Linux values of names older headers lack.
+// headers, plus the Linux values of names older headers lack, plus the
+// generated table of header_constants.names (header_constants.h).
 #include <fcntl.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
@@ -18,6 +19,7 @@
 #include <string>
 
 #include "grammar/checker.h"
+#include "grammar/header_constants.h"
 #include "grammar/known_names.h"
 
 // Linux values for names that glibc or the kernel headers on an older build
@@ -220,10 +222,35 @@ constexpr Constant kConstants[] = {
     C(SO_EE_CODE_ZEROCOPY_COPIED),
     // A null pointer argument: recv(4, NULL, 1000, 0).
     Constant{"NULL", 0},
+    // Names packetdrill's symbols_linux.c has that no header installed here
+    // defines. packetdrill's upper-case spellings of the kernel's enum
+    // tcp_ca_state (uapi linux/tcp.h), valued from that enum:
+    Constant{"TCP_CA_OPEN", TCP_CA_Open},
+    Constant{"TCP_CA_DISORDER", TCP_CA_Disorder},
+    Constant{"TCP_CA_RECOVERY", TCP_CA_Recovery},
+    Constant{"TCP_CA_LOSS", TCP_CA_Loss},
+    // The kernel's include/net/tcp.h (not uapi): the ssthresh of a socket
+    // that has not left slow start, as TCP_INFO's tcpi_snd_ssthresh shows it.
+    Constant{"TCP_INFINITE_SSTHRESH", 0x7fffffff},
+    // uapi linux/net_tstamp.h since Linux 6.2 (an enum member, so no #ifdef
+    // can prefer a newer header's value): SOF_TIMESTAMPING_OPT_ID_TCP is
+    // 1 << 16, after SOF_TIMESTAMPING_BIND_PHC (1 << 15).
+    Constant{"SOF_TIMESTAMPING_OPT_ID_TCP", 1 << 16},
+    // libcap's <sys/capability.h> (not installed here): cap_flag_t and
+    // cap_flag_value_t, which packetdrill's cap_set() arguments name.
+    Constant{"CAP_EFFECTIVE", 0}, Constant{"CAP_PERMITTED", 1},
+    Constant{"CAP_INHERITABLE", 2},
+    Constant{"CAP_CLEAR", 0}, Constant{"CAP_SET", 1},
 };
 // clang-format on
 
 #undef C
+
+// Built once: the generated table outlives every string_view taken of it.
+const std::vector<HeaderConstant>& HeaderConstantTable() {
+  static const std::vector<HeaderConstant> table = HeaderConstants();
+  return table;
+}
 
 }  // namespace
 
@@ -231,6 +258,9 @@ std::optional<int64_t> LookupConstant(const std::string& name) {
   static const std::map<std::string_view, int64_t> by_name = [] {
     std::map<std::string_view, int64_t> table;
     for (const Constant& entry : kConstants) {
+      table.emplace(entry.name, entry.value);
+    }
+    for (const HeaderConstant& entry : HeaderConstantTable()) {
       table.emplace(entry.name, entry.value);
     }
     return table;
@@ -245,6 +275,9 @@ std::optional<int64_t> LookupConstant(const std::string& name) {
 std::vector<std::string_view> ConstantNames() {
   std::vector<std::string_view> names;
   for (const Constant& entry : kConstants) names.push_back(entry.name);
+  for (const HeaderConstant& entry : HeaderConstantTable()) {
+    names.push_back(entry.name);
+  }
   return names;
 }
 
