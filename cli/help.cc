@@ -100,7 +100,10 @@ the flags given here override those too):
   --tcp_ts_tick_usecs=USECS --tcp_ts_ecr_scaled --strict_segments
   --mss=BYTES        inject TCP packets as GSO packets of BYTES-byte
                      segments (a virtio-net gso_size)
-  --send_omit_free and other packetdrill flags are accepted
+  --send_omit_free   keep send(), sendto() and sendmsg() buffers until
+                     the run ends, as packetdrill does
+  --debug            the same as -v; --speed and the packetdrill flags
+                     synack cannot honour are refused by name
   -D NAME=value, --define NAME=value   define a symbol
   -v, --verbose      print each event as it runs
 

@@ -52,8 +52,7 @@ constexpr OptionMapping kMappings[] = {
     {"tcp_ts_tick_usecs", Take::kFlag},
     {"strict_segments", Take::kFlag},
     {"non_fatal", Take::kFlag},
-    // packetdrill's sendmsg() buffer handling: nothing of synack's to tune
-    // (interpreter/config.cc accepts it for the same reason).
+    // Send buffers kept until the run ends (RunConfig::send_omit_free).
     {"send_omit_free", Take::kFlag},
     {"define", Take::kDefine},
     {"verbose", Take::kVerbose},

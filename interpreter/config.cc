@@ -123,10 +123,6 @@ Setter Unsupported() {
   };
 }
 
-Setter Ignored() {
-  return [](RunConfig&, const std::string&) -> std::string { return ""; };
-}
-
 struct OptionEntry {
   const char* name;
   Setter set;
@@ -246,12 +242,19 @@ const std::vector<OptionEntry>& Options() {
          config.pcap_path = value;
          return "";
        }},
-      // Accepted for compatibility; they change nothing synack does:
-      // send_omit_free tunes packetdrill's own buffer handling, speed
-      // describes the simulated link, debug is packetdrill's tracing.
-      {"send_omit_free", Ignored()},
-      {"speed", Ignored()},
-      {"debug", Ignored()},
+      {"send_omit_free",
+       FlagSetter([](RunConfig& c) { c.send_omit_free = true; })},
+      // packetdrill's netdev.c runs `ethtool -s DEV speed N autoneg off`
+      // on its TUN device; synack's devices keep their speed, so a run
+      // that asks for another one is refused rather than run as if.
+      {"speed",
+       [](RunConfig&, const std::string&) -> std::string {
+         return "not supported by synack: it does not set the TUN device's "
+                "link speed";
+       }},
+      // packetdrill's debug tracing (a DEBUG build's DEBUGP lines): synack's
+      // nearest is -v, which synack packetdrill maps it to as well.
+      {"debug", FlagSetter([](RunConfig& c) { c.verbose = true; })},
       {"dry_run", Unsupported()},
       {"is_anyip", Unsupported()},
       {"init_scripts", Unsupported()},

@@ -47,6 +47,12 @@ struct RunConfig {
   int64_t tcp_ts_tick_usecs = 0;  // 0: outbound TS val is not checked
   bool tcp_ts_ecr_scaled = false;
   bool strict_segments = false;
+  // --send_omit_free: the buffers of send(), sendto() and sendmsg() live
+  // until the run ends, as packetdrill then never frees them
+  // (run_system_call.c's sendcall_may_free()): pages a MSG_ZEROCOPY send
+  // pinned are not handed to a later call while the kernel may still read
+  // them.
+  bool send_omit_free = false;
   // --ignore_flows: flows whose packets may go unmatched by any line, as
   // the default flow's may (Runner::CheckUnmatched).
   std::vector<grammar::FlowPattern> ignore_flows;

@@ -82,6 +82,26 @@ TEST(ApplyOptionTest, Flags) {
   EXPECT_TRUE(config.tcp_ts_ecr_scaled);
   EXPECT_TRUE(config.strict_segments);
   EXPECT_TRUE(config.verbose);
+  EXPECT_TRUE(config.send_omit_free);
+}
+
+TEST(ApplyOptionTest, DebugIsVerbose) {
+  RunConfig config = DefaultConfig(IpVersion::kIpv4);
+  EXPECT_FALSE(config.verbose);
+  EXPECT_EQ(ApplyOption(config, "debug", ""), "");
+  EXPECT_TRUE(config.verbose);
+}
+
+TEST(ApplyOptionTest, NoPacketdrillFlagIsIgnoredSilently) {
+  RunConfig config = DefaultConfig(IpVersion::kIpv4);
+  EXPECT_EQ(ApplyOption(config, "speed", "100"),
+            "not supported by synack: it does not set the TUN device's link "
+            "speed");
+  for (const char* name : {"dry_run", "is_anyip", "init_scripts",
+                           "code_command", "wire_client", "so_filename"}) {
+    EXPECT_EQ(ApplyOption(config, name, "x"), "not supported by synack")
+        << name;
+  }
 }
 
 TEST(ApplyOptionTest, Errors) {

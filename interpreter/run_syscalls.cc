@@ -75,6 +75,13 @@ bool Runner::RunSyscallEvent(const grammar::Event& event,
                 Kind::kOther);
   }
   if (prepared.before) prepared.before(env);
+  // packetdrill frees the buffers of send, sendto and sendmsg after the
+  // call unless --send_omit_free (run_system_call.c's sendcall_free()).
+  if (config_.send_omit_free &&
+      (call.name == "send" || call.name == "sendto" ||
+       call.name == "sendmsg")) {
+    kept_sends_.push_back(prepared.execute);
+  }
 
   if (call.end_usecs) {
     auto pending = std::make_unique<Pending>();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -143,6 +144,9 @@ class Runner {
   FdTable fds_;
   Flows flows_;
   std::vector<std::unique_ptr<Pending>> pending_;
+  // --send_omit_free: a copy of each send call's closure, which owns the
+  // call's buffers, kept until the run ends (RunConfig::send_omit_free).
+  std::vector<std::function<SyscallResult(Syscalls&)>> kept_sends_;
   // While calls are pending, the script's thread and theirs share a
   // processor (call_cpu.h).
   CallCpu call_cpu_;
