@@ -90,9 +90,19 @@ struct Struct {
   std::vector<Field> fields;
 };
 
+// `NAME=value` as an element or argument, outside a struct: parser.y's
+// binary_expression `WORD '=' expression`, which packetdrill uses for the
+// netlink attributes of SCM_TIMESTAMPING_OPT_STATS
+// (`cmsg_data=[TCP_NLA_BUSY=..., TCP_NLA_SND_CWND=10]`).
+struct Assign {
+  std::string name;
+  ExprPtr value;
+};
+
 struct Expr {
   Location loc;
-  std::variant<Ellipsis, Integer, Symbol, String, BitOr, Array, Call, Struct>
+  std::variant<Ellipsis, Integer, Symbol, String, BitOr, Array, Call, Struct,
+               Assign>
       node;
 };
 
@@ -149,6 +159,14 @@ struct TcpFlags {
   static constexpr uint16_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08,
                             kAck = 0x10, kUrg = 0x20, kEce = 0x40, kCwr = 0x80,
                             kAe = 0x100;
+  // AccECN's ACE field written as a digit (`.5`, `P.5`, `F5`: tcp_packet.c's
+  // ace_tcp_flags): the digit's bits are in `bits` (ECE is bit 0, CWR bit 1,
+  // AE bit 2); this says to print them as a digit again.
+  bool ace = false;
+  int Ace() const {
+    return ((bits & kEce) ? 1 : 0) | ((bits & kCwr) ? 2 : 0) |
+           ((bits & kAe) ? 4 : 0);
+  }
 };
 
 struct SackBlock {
@@ -168,11 +186,17 @@ struct TcpOption {
     kFastOpen,     // hex (may be empty): option kind 34
     kFastOpenExp,  // hex (may be empty): experimental kind 254
     kGeneric,      // `kind N len M [val V]`-style raw option, if used
+    // AccECN: `ECN e0b N ceb N e1b N` (kind 172) or `ECN e1b N ceb N e0b N`
+    // (kind 174), either cut short after its first or second field;
+    // accecn_fields in the order written (on the wire), 24 bits each.
+    kAccEcn,
   } kind = Kind::kNop;
   Location loc;
   uint32_t value = 0;
   uint32_t ecr = 0;
   std::vector<SackBlock> blocks;
+  bool accecn_e1b_first = false;
+  std::vector<uint32_t> accecn_fields;
   std::string hex;  // as written (md5 digest, FO cookie); may be a symbol
 };
 

@@ -101,10 +101,11 @@ size_t OptionBytes(const TcpOption& option) {
     case Kind::kSackOk: return 2;
     case Kind::kSack: return 2 + 8 * option.blocks.size();
     case Kind::kTimestamp: return 10;
-    case Kind::kMd5: return 18;
+    case Kind::kMd5: return 2 + option.hex.size() / 2;
     case Kind::kFastOpen: return 2 + option.hex.size() / 2;
     case Kind::kFastOpenExp: return 4 + option.hex.size() / 2;  // + magic
     case Kind::kGeneric: return 0;  // its spelling is its own business
+    case Kind::kAccEcn: return 2 + 3 * option.accecn_fields.size();
   }
   return 0;
 }
@@ -141,12 +142,16 @@ void CheckTcpOption(TcpOption& option, const Defines& defines,
       }
       break;
     case Kind::kMd5:
+      // parser.y's new_md5_option(): up to 16 bytes, and fewer are sent
+      // as written ("we want to allow test cases that supply invalid
+      // cookies"), the option then 2 + that many bytes long.
       if (CheckHexBlob(option, "md5 digest", defines, reporter) &&
-          option.hex.size() != 32) {
+          (option.hex.size() > 32 || option.hex.size() % 2 != 0)) {
         reporter.Error(option.loc,
                        "md5 digest '" + option.hex + "' has " +
                            std::to_string(option.hex.size()) +
-                           " hex digits; a digest has 32 (16 bytes)");
+                           " hex digits; a digest has an even number, at "
+                           "most 32 (16 bytes)");
       }
       break;
     case Kind::kFastOpen:
@@ -159,7 +164,8 @@ void CheckTcpOption(TcpOption& option, const Defines& defines,
     case Kind::kEol:
     case Kind::kSackOk:
     case Kind::kTimestamp:
-    case Kind::kGeneric: break;
+    case Kind::kGeneric:
+    case Kind::kAccEcn: break;
   }
 }
 

@@ -322,6 +322,10 @@ class SyscallChecker {
       CallValue(expr, *call);
     } else if (auto* record = std::get_if<Struct>(&expr.node)) {
       StructValue(expr, *record, expect);
+    } else if (auto* assign = std::get_if<Assign>(&expr.node)) {
+      // packetdrill evaluates the name as a constant (a TCP_NLA_* type).
+      CheckSymbol(expr.loc, assign->name, "");
+      if (assign->value) Value(*assign->value, StructKind::kUnknown);
     }
   }
 

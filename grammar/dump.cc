@@ -78,7 +78,9 @@ std::string DumpFlags(const TcpFlags& flags) {
   for (const auto& letter : kLetters) {
     if (flags.bits & letter.bit) out += letter.letter;
   }
-  return out.empty() ? "-" : out;
+  if (out.empty()) out = "-";
+  if (flags.ace) out += "(ace " + std::to_string(flags.Ace()) + ")";
+  return out;
 }
 
 std::string Segment(uint32_t start, uint32_t end, uint32_t length) {
@@ -112,6 +114,13 @@ std::string DumpOption(const TcpOption& option) {
       return option.hex.empty() ? "FOEXP" : "FOEXP " + option.hex;
     case TcpOption::Kind::kGeneric:
       return "generic " + std::to_string(option.value) + " " + option.hex;
+    case TcpOption::Kind::kAccEcn: {
+      std::string out = option.accecn_e1b_first ? "accecn1" : "accecn0";
+      for (uint32_t field : option.accecn_fields) {
+        out += " " + std::to_string(field);
+      }
+      return out;
+    }
   }
   return "?";
 }
@@ -243,6 +252,10 @@ std::string Dump(const Expr& expr) {
           },
           [](const Call& call) {
             return call.name + "(" + DumpExprList(call.args) + ")";
+          },
+          [](const Assign& assign) {
+            return "assign(" + assign.name + "=" +
+                   (assign.value ? Dump(*assign.value) : "null") + ")";
           },
           [](const Struct& node) {
             std::string out = "{";

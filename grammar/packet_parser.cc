@@ -7,12 +7,14 @@
 
 #include "grammar/parser_impl.h"
 #include "grammar/spelling.h"
+#include "re2/re2.h"
 
 namespace synack::grammar {
 namespace {
 
 constexpr uint64_t kU8 = 0xff;
 constexpr uint64_t kU16 = 0xffff;
+constexpr uint64_t kU24 = 0xffffff;
 constexpr uint64_t kU32 = 0xffffffff;
 constexpr uint64_t kFlowLabelMax = 0xfffff;  // 20 bits
 
@@ -54,6 +56,9 @@ uint16_t FlagBit(char c) {
 
 constexpr char kFlagsHint[] =
     "TCP flags are F S R P U E W A, '.' for ACK, or '-' for none";
+constexpr char kAceHint[] =
+    "an AccECN ACE digit 0-7 stands for E (1), W (2) and A (4) together, "
+    "once, instead of those letters";
 constexpr char kFieldOrderHint[] =
     "a TCP packet reads: flags start:end(length) [ack N] [win N] [urg N] "
     "[<options>]";
@@ -75,6 +80,14 @@ bool Parser::ParsePacket(PacketEvent* packet) {
     IpInfo info;
     if (!ParseIpInfo(&info)) return false;
     packet->ip_info = info;
+  }
+
+  // parser.y's opt_encap, `encap psp spi N`: a PSP (PSP Security Protocol)
+  // header, which needs PSP keys on the device; synack builds no PSP.
+  if (AtWord("encap")) {
+    return Error(tok_.loc,
+                 "PSP encapsulation ('encap psp spi N') is not supported",
+                 "synack neither builds nor decrypts PSP headers");
   }
 
   if (AtWord("udp")) {
@@ -126,6 +139,52 @@ bool Parser::ParseAddress(bool ipv6, std::string_view expected,
   return true;
 }
 
+namespace {
+
+// The text of a GRE header as parser.y's gre_header_expression spells it
+// (`flags [checksum present, key present], sum 0, off 0, key=5, seq 0`, the
+// commas optional), or an MPLS label stack as its mpls_stack does
+// (`(label 1, tc 0, [S], ttl 64)`, any number of entries). The tree keeps
+// the text; this only refuses what packetdrill's grammar refuses.
+bool IsGreHeader(const std::string& text) {
+  static const RE2 gre = [] {
+    const std::string integer = R"((?:0[xX][0-9a-fA-F]+|[0-9]+))";
+    const std::string flag =
+        R"((?:none|(?:checksum|key|sequence#?)\s+present))";
+    const std::string sep = R"(\s*,?\s*)";
+    return R"(\s*,?\s*flags\s*(?:\[\s*)" + flag + R"((?:\s*,\s*)" + flag +
+           R"()*\s*\]|)" + integer + ")" + sep + R"(sum\s+)" + integer + sep +
+           R"(off\s+)" + integer + sep + R"(key\s*=?\s*)" + integer + sep +
+           R"(seq\s+)" + integer + R"(\s*)";
+  }();
+  return RE2::FullMatch(text, gre);
+}
+
+// mpls_stack_entry: `(label N, tc N, [S], ttl N)`, the `[S]` (bottom of
+// stack) optional. Returns the first entry's problem, or "" when all read.
+std::string MplsStackProblem(const std::string& text) {
+  static const RE2 entry(
+      R"(\s*\(\s*label\s+([0-9]+)\s*,\s*tc\s+([0-9]+)\s*,\s*)"
+      R"((?:\[\s*(\w+)\s*\]\s*,\s*)?ttl\s+([0-9]+)\s*\)\s*)");
+  static const RE2 blanks(R"(\s*)");
+  re2::StringPiece rest(text);
+  RE2::Consume(&rest, blanks);
+  std::string label, tc, bottom, ttl;
+  while (!rest.empty()) {
+    if (!RE2::Consume(&rest, entry, &label, &tc, &bottom, &ttl)) {
+      return "expected an MPLS label stack entry such as "
+             "'(label 1, tc 0, [S], ttl 64)'";
+    }
+    if (!bottom.empty() && bottom != "S") {
+      return "expected [S] for MPLS label stack bottom";
+    }
+    bottom.clear();
+  }
+  return "";
+}
+
+}  // namespace
+
 // `ipv4 [ip info] a > b:`, `ipv6 ... a > b:`, `gre ...:`, `mpls ...:`.
 bool Parser::ParseEncapsulation(Encapsulation* encapsulation) {
   std::string keyword(tok_.text);
@@ -142,6 +201,17 @@ bool Parser::ParseEncapsulation(Encapsulation* encapsulation) {
       return Fail("the " + keyword + " header and ':'");
     }
     encapsulation->raw = tok_.value;
+    if (keyword == "gre" && !IsGreHeader(tok_.value)) {
+      return Error(tok_.loc, "malformed GRE header '" + tok_.value + "'",
+                   "write 'gre flags [key present], sum 0, off 0, key 5, "
+                   "seq 0:' or 'gre:'");
+    }
+    if (keyword == "mpls") {
+      if (std::string problem = MplsStackProblem(tok_.value);
+          !problem.empty()) {
+        return Error(tok_.loc, problem);
+      }
+    }
     Advance();
     return Expect(TokenKind::kColon, "':' after the " + keyword + " header");
   }
@@ -253,18 +323,30 @@ bool Parser::ParseTcpFlags(TcpFlags* flags) {
     Advance();
     return true;
   }
+  if (At(TokenKind::kFloat)) return ParseAckAndAce(flags);
   if (!At(TokenKind::kWord)) {
     return Fail("TCP flags (such as 'S', 'S.', 'P.', '.' or '-')", kFlagsHint);
   }
-  for (size_t i = 0; i < tok_.text.size(); ++i) {
-    uint16_t bit = FlagBit(tok_.text[i]);
+  const std::string word(tok_.text);
+  for (size_t i = 0; i < word.size(); ++i) {
+    Location loc = tok_.loc;
+    loc.column += static_cast<int>(i);
+    if (word[i] >= '0' && word[i] <= '7') {
+      if (!SetAce(word[i], word, loc, flags)) return false;
+      continue;
+    }
+    uint16_t bit = FlagBit(word[i]);
     if (bit == 0) {
-      Location loc = tok_.loc;
-      loc.column += static_cast<int>(i);
       return Error(loc,
-                   std::string("unknown TCP flag '") + tok_.text[i] + "' in " +
-                       "'" + std::string(tok_.text) + "'",
+                   std::string("unknown TCP flag '") + word[i] + "' in " +
+                       "'" + word + "'",
                    kFlagsHint);
+    }
+    if ((bit & (TcpFlags::kEce | TcpFlags::kCwr | TcpFlags::kAe)) &&
+        flags->ace) {
+      return Error(loc, std::string("conflicting TCP flag '") + word[i] +
+                            "' in '" + word + "'",
+                   kAceHint);
     }
     flags->bits |= bit;
   }
@@ -272,7 +354,42 @@ bool Parser::ParseTcpFlags(TcpFlags* flags) {
   if (At(TokenKind::kDot)) {
     flags->bits |= TcpFlags::kAck;
     Advance();
+  } else if (At(TokenKind::kFloat)) {
+    return ParseAckAndAce(flags);
   }
+  return true;
+}
+
+// parser.y's `opt_word ack_and_ace`: the ACK dot and the ACE digit lexed as
+// one number, `.5` (after the letters, if any: `P.5`).
+bool Parser::ParseAckAndAce(TcpFlags* flags) {
+  const std::string text(tok_.text);
+  if (text.size() != 2 || text[0] != '.' || text[1] < '0' || text[1] > '7') {
+    return Fail("TCP flags (such as 'S', 'S.', 'P.', '.5' or '-')", kAceHint);
+  }
+  flags->bits |= TcpFlags::kAck;
+  Location loc = tok_.loc;
+  loc.column += 1;
+  if (!SetAce(text[1], text, loc, flags)) return false;
+  Advance();
+  return true;
+}
+
+// One ACE digit: tcp_packet.c's is_tcp_flags_spec_valid() allows one, and
+// none of E, W and A beside it.
+bool Parser::SetAce(char digit, const std::string& word, Location loc,
+                    TcpFlags* flags) {
+  constexpr uint16_t kAceBits = TcpFlags::kEce | TcpFlags::kCwr | TcpFlags::kAe;
+  if (flags->ace || (flags->bits & kAceBits)) {
+    return Error(loc, std::string("conflicting TCP flag '") + digit +
+                          "' in '" + word + "'",
+                 kAceHint);
+  }
+  const int ace = digit - '0';
+  flags->ace = true;
+  if (ace & 1) flags->bits |= TcpFlags::kEce;
+  if (ace & 2) flags->bits |= TcpFlags::kCwr;
+  if (ace & 4) flags->bits |= TcpFlags::kAe;
   return true;
 }
 
@@ -468,6 +585,28 @@ bool Parser::ParseTcpOption(TcpOption* option) {
     option->kind = TcpOption::Kind::kMd5;
     Advance();
     if (!ParseHexBlob(name, /*required=*/true, &option->hex)) return false;
+  } else if (name == "ECN") {
+    // parser.y's accecn_option: e0b first (kind 172) or e1b first (174),
+    // then ceb, then the other; the list may stop after any field.
+    option->kind = TcpOption::Kind::kAccEcn;
+    Advance();
+    if (!AtWord("e0b") && !AtWord("e1b")) {
+      return Fail("'e0b' or 'e1b' after 'ECN'",
+                  "write 'ECN e0b N ceb N e1b N' or 'ECN e1b N ceb N e0b N'");
+    }
+    option->accecn_e1b_first = AtWord("e1b");
+    const char* const kOrder[2][3] = {{"e0b", "ceb", "e1b"},
+                                      {"e1b", "ceb", "e0b"}};
+    for (const char* field : kOrder[option->accecn_e1b_first ? 1 : 0]) {
+      if (!AtWord(field) || AtLineEnd()) break;
+      Advance();
+      uint32_t count = 0;
+      if (!ParseUnsignedAs(kU24, (std::string(field) + " byte count").c_str(),
+                           &count)) {
+        return false;
+      }
+      option->accecn_fields.push_back(count);
+    }
   } else if (name == "FO" || name == "FOEXP") {
     option->kind = name == "FO" ? TcpOption::Kind::kFastOpen
                                 : TcpOption::Kind::kFastOpenExp;

@@ -99,6 +99,10 @@ class Parser {
   bool ParseOperand(std::string_view expected, bool allow_call, ExprPtr* out);
   bool ParseArray(ExprPtr* out);
   bool ParseStruct(ExprPtr* out);
+  bool ParseAssign(ExprPtr* expr);
+  bool ParseAckAndAce(TcpFlags* flags);
+  bool SetAce(char digit, const std::string& word, Location loc,
+              TcpFlags* flags);
   bool ParseNote(std::string* note);
 
   Lexer lexer_;

@@ -173,9 +173,9 @@ const ParseCase kCases[] = {
      "+0.000 packet < ipv6(ip(ecn=ect0) fd3d::1>2001:db8::) tcp . 1:1(0) "
      "ack 1\n"},
     {"gre and mpls kept raw",
-     "+0 < gre flags [key present] key=5: mpls (label 1, tc 0, ttl 9): "
-     "udp (10)\n",
-     "+0.000 packet < gre(\"flags [key present] key=5\") "
+     "+0 < gre flags [key present] sum 0 off 0 key=5 seq 0: "
+     "mpls (label 1, tc 0, ttl 9): udp (10)\n",
+     "+0.000 packet < gre(\"flags [key present] sum 0 off 0 key=5 seq 0\") "
      "mpls(\"(label 1, tc 0, ttl 9)\") udp (10)\n"},
 
     // --- System calls and expressions ---

@@ -132,11 +132,15 @@ std::string PrintFlags(TcpFlags flags) {
       {TcpFlags::kPsh, 'P'}, {TcpFlags::kUrg, 'U'}, {TcpFlags::kEce, 'E'},
       {TcpFlags::kCwr, 'W'}, {TcpFlags::kAe, 'A'},
   };
+  constexpr uint16_t kAceBits = TcpFlags::kEce | TcpFlags::kCwr | TcpFlags::kAe;
   std::string out;
   for (const auto& entry : kLetters) {
+    if (flags.ace && (entry.bit & kAceBits)) continue;
     if (flags.bits & entry.bit) out += entry.letter;
   }
   if (flags.bits & TcpFlags::kAck) out += '.';
+  // The ACE digit comes last, as packetdrill's packet_to_string.c prints it.
+  if (flags.ace) out += static_cast<char>('0' + flags.Ace());
   return out.empty() ? "-" : out;
 }
 
@@ -169,6 +173,16 @@ std::string PrintTcpOption(const TcpOption& option) {
     case Kind::kMd5: return with_blob("md5");
     case Kind::kFastOpen: return with_blob("FO");
     case Kind::kFastOpenExp: return with_blob("FOEXP");
+    case Kind::kAccEcn: {
+      const char* const kOrder[2][3] = {{"e0b", "ceb", "e1b"},
+                                        {"e1b", "ceb", "e0b"}};
+      std::string out = "ECN";
+      for (size_t i = 0; i < option.accecn_fields.size() && i < 3; ++i) {
+        out += Format(" %s %" PRIu32, kOrder[option.accecn_e1b_first][i],
+                      option.accecn_fields[i]);
+      }
+      return out;
+    }
     // The parser never builds a generic option; its text is all it has.
     case Kind::kGeneric: return option.hex;
   }
@@ -300,6 +314,9 @@ std::string PrintExpr(const Expr& expr) {
         out += field.value ? PrintExpr(*field.value) : "...";
       }
       return out + "}";
+    }
+    std::string operator()(const Assign& assign) const {
+      return assign.name + "=" + (assign.value ? PrintExpr(*assign.value) : "...");
     }
   };
   return std::visit(Visitor{}, expr.node);

@@ -89,6 +89,7 @@ bool Parser::ParseCallArgs(std::string_view callee,
                                                std::string(callee) + "('"
                                          : "an argument after ','";
     if (!ParseExpr(expected, /*allow_call=*/true, &arg)) return false;
+    if (!ParseAssign(&arg)) return false;
     args->push_back(std::move(arg));
     if (At(TokenKind::kComma)) {
       Advance();
@@ -182,6 +183,12 @@ bool Parser::ParseOperand(std::string_view expected, bool allow_call,
       String string;
       string.value = tok_.value;
       Advance();
+      // parser.y's string_sequence: adjacent literals are one string, as in
+      // C ("re" "no" is "reno").
+      while (At(TokenKind::kString)) {
+        string.value += tok_.value;
+        Advance();
+      }
       if (At(TokenKind::kEllipsis)) {
         string.ellipsis = true;
         Advance();
@@ -194,6 +201,23 @@ bool Parser::ParseOperand(std::string_view expected, bool allow_call,
     default: return Fail(expected);
   }
   *out = std::move(expr);
+  return true;
+}
+
+// After a name read as an element or argument: `NAME=value` (parser.y's
+// binary_expression `WORD '=' expression`). Inside `{...}` the same text is a
+// field, which ParseStruct reads itself.
+bool Parser::ParseAssign(ExprPtr* expr) {
+  const auto* symbol = std::get_if<Symbol>(&(*expr)->node);
+  if (!symbol || !At(TokenKind::kEqual)) return true;
+  Assign assign;
+  assign.name = symbol->name;
+  Advance();  // '='
+  if (!ParseExpr("a value after '" + assign.name + "='", /*allow_call=*/true,
+                 &assign.value)) {
+    return false;
+  }
+  (*expr)->node = std::move(assign);
   return true;
 }
 
@@ -212,6 +236,7 @@ bool Parser::ParseArray(ExprPtr* out) {
                      /*allow_call=*/true, &element)) {
         return false;
       }
+      if (!ParseAssign(&element)) return false;
       array.elements.push_back(std::move(element));
       if (At(TokenKind::kComma)) {
         Advance();
@@ -232,6 +257,14 @@ bool Parser::ParseArray(ExprPtr* out) {
 bool Parser::ParseStruct(ExprPtr* out) {
   ExprPtr expr = MakeExpr(tok_.loc);
   Advance();  // '{'
+  // parser.y's mpls_stack_expression and '{' gre_header_expression '}':
+  // setsockopt() values for packetdrill's own tunnel tests, which synack
+  // has no tunnel device for.
+  if (At(TokenKind::kLParen)) {
+    return Error(expr->loc,
+                 "MPLS label stack values ('{(label N, tc N, [S], ttl N)}') "
+                 "are not supported");
+  }
   Struct node;
   if (At(TokenKind::kRBrace)) {
     Advance();
@@ -243,6 +276,13 @@ bool Parser::ParseStruct(ExprPtr* out) {
                                          : "a field after ','",
                      /*allow_call=*/true, &first)) {
         return false;
+      }
+      const auto* symbol = std::get_if<Symbol>(&first->node);
+      if (node.fields.empty() && symbol && symbol->name == "flags" &&
+          (At(TokenKind::kLBracket) || At(TokenKind::kInteger))) {
+        return Error(expr->loc,
+                     "GRE header values ('{flags [...], sum N, off N, key N, "
+                     "seq N}') are not supported");
       }
       if (At(TokenKind::kEqual)) {
         bool named = std::holds_alternative<Symbol>(first->node) ||

@@ -91,15 +91,15 @@ std::optional<wire::TcpOption> ToWire(const TcpOption& option,
       Put32(out.data, option.ecr);
       break;
     case TcpOption::Kind::kMd5: {
-      // RFC 2385: a 16-byte digest. A shorter one written in a script is
-      // padded with zeros, so `md5 00` stands for "some digest".
+      // RFC 2385: a 16-byte digest. A shorter one written in a script goes
+      // out as written, a shorter option, as packetdrill's new_md5_option()
+      // sends it (scripts that test invalid digests).
       auto digest = HexBytes(option.hex, "md5 digest", error);
       if (!digest) return std::nullopt;
       if (digest->size() > 16) {
         *error = "md5 digest '" + option.hex + "' is longer than 16 bytes";
         return std::nullopt;
       }
-      digest->resize(16, 0);
       out.kind = wire::tcp_opt::kMd5;
       out.data = std::move(*digest);
       break;
@@ -118,6 +118,17 @@ std::optional<wire::TcpOption> ToWire(const TcpOption& option,
       out.data.insert(out.data.end(), cookie->begin(), cookie->end());
       break;
     }
+    case TcpOption::Kind::kAccEcn:
+      // draft-ietf-tcpm-accurate-ecn §3.2.3: kind 172 lists the byte
+      // counters EE0B, ECEB, EE1B; kind 174 lists EE1B, ECEB, EE0B; each
+      // field 24 bits (packetdrill's new_tcp_accecn_option()).
+      out.kind = static_cast<uint8_t>(option.accecn_e1b_first ? 174 : 172);
+      for (uint32_t field : option.accecn_fields) {
+        out.data.push_back(static_cast<uint8_t>(field >> 16));
+        out.data.push_back(static_cast<uint8_t>(field >> 8));
+        out.data.push_back(static_cast<uint8_t>(field));
+      }
+      break;
     case TcpOption::Kind::kGeneric:
       *error = "raw TCP options are not supported";
       return std::nullopt;

@@ -112,8 +112,20 @@ std::string MatchTcp(const grammar::TcpPacket& expected,
   const wire::TcpHeader& tcp = *live.tcp();
   const uint16_t want_flags = expected.flags.bits;
   if (want_flags != tcp.flags) {
-    return "flags: expected " + FlagsText(want_flags) + ", actual " +
-           FlagsText(tcp.flags);
+    std::string message = "flags: expected " + FlagsText(want_flags) +
+                          ", actual " + FlagsText(tcp.flags);
+    // A script that wrote the ACE field as a digit reads it back as one
+    // (packetdrill's run_packet.c checks "tcp_ace" then).
+    if (expected.flags.ace) {
+      namespace f = wire::tcp_flag;
+      const int ace = ((tcp.flags & f::kEce) ? 1 : 0) |
+                      ((tcp.flags & f::kCwr) ? 2 : 0) |
+                      ((tcp.flags & f::kAe) ? 4 : 0);
+      message += " (ACE field: expected " +
+                 std::to_string(expected.flags.Ace()) + ", actual " +
+                 std::to_string(ace) + ")";
+    }
+    return message;
   }
   const bool syn = tcp.flags & wire::tcp_flag::kSyn;
   LearnIsn(expected, tcp, flow);

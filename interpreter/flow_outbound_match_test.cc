@@ -56,6 +56,43 @@ TEST_F(MismatchTest, Flags) {
   EXPECT_EQ(Expect("> S. 0:0(0) ack 1", seg), "flags: expected S., actual SE.");
 }
 
+TEST_F(MismatchTest, AceDigitIsComparedAsThreeBits) {
+  constexpr char kAce5[] =
+      "> .5 1:1(0) ack 1001 win 500 <nop,nop,TS val 110 ecr 2>";
+  Seg seg = Ack();
+  seg.flags = flag::kAck | flag::kEce | flag::kAe;  // ACE 5: ECE and AE
+  EXPECT_EQ(Expect(kAce5, seg), "");
+  seg.flags = flag::kAck | flag::kEce | flag::kCwr;  // ACE 3
+  EXPECT_EQ(Expect(kAce5, seg),
+            "flags: expected EA., actual EW. (ACE field: expected 5, "
+            "actual 3)");
+}
+
+TEST_F(MismatchTest, AccEcnOption) {
+  constexpr char kLine[] =
+      "> . 1:1(0) ack 1001 win 500 <nop,nop,TS val 110 ecr 2,"
+      "ECN e1b 1 ceb 258>";
+  Seg seg = Ack();
+  // Kind 174 (e1b first), each counter 24 bits.
+  seg.options.push_back(wire::TcpOption{174, {0, 0, 1, 0, 1, 2}});
+  EXPECT_EQ(Expect(kLine, seg), "");
+  seg.options.back().kind = 172;
+  EXPECT_NE(Expect(kLine, seg), "");
+  seg.options.back() = wire::TcpOption{174, {0, 0, 1, 0, 1, 3}};
+  EXPECT_NE(Expect(kLine, seg), "");
+}
+
+TEST_F(MismatchTest, ShortMd5DigestIsAShortOption) {
+  constexpr char kLine[] =
+      "> . 1:1(0) ack 1001 win 500 <nop,nop,TS val 110 ecr 2,md5 0011>";
+  Seg seg = Ack();
+  // Kind 19 with the two bytes written: packetdrill's new_md5_option().
+  seg.options.push_back(wire::TcpOption{19, {0x00, 0x11}});
+  EXPECT_EQ(Expect(kLine, seg), "");
+  seg.options.back().data.resize(16, 0);
+  EXPECT_NE(Expect(kLine, seg), "");
+}
+
 TEST_F(MismatchTest, Seq) {
   Seg seg = Ack();
   seg.seq = kIsn + 5;

@@ -76,6 +76,7 @@ std::string OptionName(const TcpOption& option) {
     case TcpOption::Kind::kFastOpen: return "FO";
     case TcpOption::Kind::kFastOpenExp: return "FOEXP";
     case TcpOption::Kind::kGeneric: return "option";
+    case TcpOption::Kind::kAccEcn: return "ECN";
   }
   return "option";
 }
