@@ -64,6 +64,8 @@ class JiffiesStepWatch {
   // readings passed since the tick was seen without one.
   bool Settled(int64_t wait_ns) const;
   JiffiesStep result() const;
+  // The readings either side of the tick's gap, once TickSeen found one.
+  Between tick() const { return tick_; }
 
  private:
   bool started_ = false;

@@ -112,33 +112,5 @@ TEST(JiffiesStepTest, SeenTicksShowWhereJiffiesMoved) {
   EXPECT_GE(2 * seen_sides, seen_ticks);
 }
 
-// The processor picked, if any, is one this thread may run on, and picking
-// leaves the thread's own affinity as it was.
-TEST(JiffiesStepTest, PickedProcessorIsAllowedAndAffinityKept) {
-  std::string error;
-  std::optional<TickGrid> grid = FindTickGrid(&error);
-  ASSERT_TRUE(grid) << error;
-  cpu_set_t before;
-  ASSERT_EQ(0, sched_getaffinity(0, sizeof(before), &before));
-  std::optional<SeenTick> seen;
-  for (int i = 0; i < 3 && !seen; ++i) seen = SeeTick(*grid, &error);
-  ASSERT_TRUE(seen) << error;
-  // As if this processor's timers ran late: the others are tried.
-  SeenTick late = *seen;
-  late.jiffies = JiffiesStep::kAfterTick;
-  const std::optional<int> picked = PickTimersCpu(*grid, late);
-  if (picked) {
-    EXPECT_TRUE(CPU_ISSET(*picked, &before));
-    EXPECT_NE(late.cpu, *picked);
-  }
-  cpu_set_t after;
-  ASSERT_EQ(0, sched_getaffinity(0, sizeof(after), &after));
-  EXPECT_TRUE(CPU_EQUAL(&before, &after));
-  // One whose tick found jiffies moved is kept.
-  SeenTick on_time = *seen;
-  on_time.jiffies = JiffiesStep::kDuringTick;
-  EXPECT_EQ(on_time.cpu, PickTimersCpu(*grid, on_time));
-}
-
 }  // namespace
 }  // namespace synack::kernel

@@ -21,6 +21,7 @@
 
 #include "runtime/kernel/clock.h"
 #include "runtime/kernel/jiffies_step.h"
+#include "runtime/kernel/timers_cpu.h"
 #include "runtime/kernel/unique_fd.h"
 
 namespace synack::kernel {
@@ -262,6 +263,12 @@ bool SeenTickFitsGrid(const TickGrid& grid, int64_t seen_ns) {
 }
 
 std::optional<SeenTick> SeeTick(const TickGrid& grid, std::string* error) {
+  constexpr int64_t kLead = 300000;
+  return SeeTickAt(grid, grid.NextAt(MonotonicNanos() + kLead, 0), error);
+}
+
+std::optional<SeenTick> SeeTickAt(const TickGrid& grid, int64_t tick_ns,
+                                  std::string* error) {
   // The signal is blocked in this thread, which alone it is sent to, and
   // taken with sigtimedwait: never delivered.
   const int signal = SIGRTMIN + 3;
@@ -280,10 +287,10 @@ std::optional<SeenTick> SeeTick(const TickGrid& grid, std::string* error) {
     pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     return std::nullopt;
   }
-  // Asleep until shortly before the grid's next tick, then running (a
-  // CPU-time timer advances only while its thread runs).
+  // Asleep until shortly before the tick, then running (a CPU-time timer
+  // advances only while its thread runs).
   constexpr int64_t kLead = 300000;
-  const int64_t wake = grid.NextAt(MonotonicNanos() + kLead, 0) - kLead;
+  const int64_t wake = tick_ns - kLead;
   const timespec wake_at{wake / 1000000000, wake % 1000000000};
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake_at, nullptr) == EINTR) {
   }
@@ -303,8 +310,8 @@ std::optional<SeenTick> SeeTick(const TickGrid& grid, std::string* error) {
     const int64_t now = MonotonicNanos();
     watch.Read(now, CoarseNanos());  // CLOCK_MONOTONIC first: see jiffies_step.h
     if (!seen && sigtimedwait(&tick_signal, nullptr, &no_wait) == signal) {
-      seen = SeenTick{now, sched_getcpu(), JiffiesStep::kUnseen};
       watch.TickSeen();
+      seen = SeenTick{now, sched_getcpu(), JiffiesStep::kUnseen, watch.tick().after_ns};
     }
     if (seen ? watch.Settled(move_wait) : now >= give_up) break;
   }
@@ -325,14 +332,19 @@ std::optional<TickGrid> FindTickGrid(std::string* error, std::optional<int>* tim
   if (grid) {
     // The report's ticks are the kernel's; whether this process sees them
     // there is another matter (skewed processors, a time namespace's
-    // offset, a hypervisor that delivers the tick late): one tick says.
-    const std::optional<SeenTick> seen = SeeTick(*grid, &unread);
-    if (seen && SeenTickFitsGrid(*grid, seen->at_ns)) {
-      if (timers_cpu) *timers_cpu = PickTimersCpu(*grid, *seen);
+    // offset, a hypervisor that delivers the tick late): one tick says,
+    // seen on each processor this process may use (a few at most).
+    const std::vector<SeenTick> seen = SeeTickOnEach(*grid, ProcessorsToWatch(), &unread);
+    const bool fit = !seen.empty() && std::all_of(seen.begin(), seen.end(), [&](const SeenTick& s) {
+      return SeenTickFitsGrid(*grid, s.at_ns);
+    });
+    if (fit) {
+      if (timers_cpu) *timers_cpu = PickTimersCpu(seen);
       return grid;
     }
-    if (seen) {
-      unread = "a tick came " + std::to_string(AfterGridPoint(*grid, seen->at_ns) / 1000) +
+    for (const SeenTick& s : seen) {
+      if (SeenTickFitsGrid(*grid, s.at_ns)) continue;
+      unread = "a tick came " + std::to_string(AfterGridPoint(*grid, s.at_ns) / 1000) +
                " us after a tick of /proc/timer_list";
     }
   }
@@ -343,38 +355,9 @@ std::optional<TickGrid> FindTickGrid(std::string* error, std::optional<int>* tim
   }
   if (timers_cpu) {
     std::string unseen;
-    if (const std::optional<SeenTick> seen = SeeTick(*grid, &unseen)) {
-      *timers_cpu = PickTimersCpu(*grid, *seen);
-    }
+    *timers_cpu = PickTimersCpu(SeeTickOnEach(*grid, ProcessorsToWatch(), &unseen));
   }
   return grid;
-}
-
-std::optional<int> PickTimersCpu(const TickGrid& grid, const SeenTick& first) {
-  auto on_time = [](JiffiesStep step) {
-    return step == JiffiesStep::kBeforeTick || step == JiffiesStep::kDuringTick;
-  };
-  if (on_time(first.jiffies)) return first.cpu;
-  if (first.jiffies != JiffiesStep::kAfterTick) return std::nullopt;
-  cpu_set_t allowed;
-  if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0) return std::nullopt;
-  // A tick each: a few processors at most.
-  constexpr int kTries = 3;
-  int tries = 0;
-  std::optional<int> picked;
-  for (int cpu = 0; cpu < CPU_SETSIZE && tries < kTries && !picked; ++cpu) {
-    if (cpu == first.cpu || !CPU_ISSET(cpu, &allowed)) continue;
-    ++tries;
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(cpu, &one);
-    if (sched_setaffinity(0, sizeof(one), &one) != 0) continue;
-    std::string unseen;
-    const std::optional<SeenTick> seen = SeeTick(grid, &unseen);
-    if (seen && seen->cpu == cpu && on_time(seen->jiffies)) picked = cpu;
-  }
-  sched_setaffinity(0, sizeof(allowed), &allowed);
-  return picked;
 }
 
 }  // namespace synack::kernel

@@ -63,6 +63,7 @@ struct SeenTick {
   int64_t at_ns = 0;  // when it saw it (CLOCK_MONOTONIC)
   int cpu = -1;       // on which processor
   JiffiesStep jiffies = JiffiesStep::kUnseen;  // when jiffies moved, against it
+  int64_t entered_ns = 0;  // the last reading before the tick's interrupt
 };
 
 // The grid's next tick (0 to 1 jiffy from now) as this thread sees it:
@@ -75,18 +76,16 @@ struct SeenTick {
 // preempted does not fire it); nullopt, with `error`, when it did not fire
 // by then.
 std::optional<SeenTick> SeeTick(const TickGrid& grid, std::string* error);
+// The same for the grid's tick at `tick_ns` (later than 0.3 ms from now).
+std::optional<SeenTick> SeeTickAt(const TickGrid& grid, int64_t tick_ns,
+                                  std::string* error);
 
 // The tick as a run uses it: read from /proc/timer_list and kept when the
 // next tick is seen there (SeeTick); measured otherwise (MeasureTickGrid).
 // Returns nullopt, with `error` set, when neither gives it. With
-// `timers_cpu`, also the processor to take packets on (PickTimersCpu).
+// `timers_cpu`, also the processor to take packets on (timers_cpu.h), from
+// the same tick seen on each processor.
 std::optional<TickGrid> FindTickGrid(std::string* error,
                                      std::optional<int>* timers_cpu = nullptr);
-
-// A processor whose tick finds jiffies already moved, so that the TCP
-// timers a packet taken there arms fire on the tick they are due
-// (jiffies_step.h): `first`'s, or another this thread may run on, seen a
-// tick each (a few at most). nullopt when none is seen to be.
-std::optional<int> PickTimersCpu(const TickGrid& grid, const SeenTick& first);
 
 }  // namespace synack::kernel
