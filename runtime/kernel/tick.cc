@@ -335,16 +335,18 @@ std::optional<TickGrid> FindTickGrid(std::string* error, std::optional<int>* tim
     // offset, a hypervisor that delivers the tick late): one tick says,
     // seen on each processor this process may use (a few at most).
     const std::vector<SeenTick> seen = SeeTickOnEach(*grid, ProcessorsToWatch(), &unread);
-    const bool fit = !seen.empty() && std::all_of(seen.begin(), seen.end(), [&](const SeenTick& s) {
-      return SeenTickFitsGrid(*grid, s.at_ns);
-    });
-    if (fit) {
-      if (timers_cpu) *timers_cpu = PickTimersCpu(seen);
+    // A sighting read late (its thread preempted after the tick) fits no
+    // grid and says nothing of it; one that fits says the grid is right.
+    std::vector<SeenTick> fitting;
+    for (const SeenTick& s : seen) {
+      if (SeenTickFitsGrid(*grid, s.at_ns)) fitting.push_back(s);
+    }
+    if (!fitting.empty()) {
+      if (timers_cpu) *timers_cpu = PickTimersCpu(fitting);
       return grid;
     }
-    for (const SeenTick& s : seen) {
-      if (SeenTickFitsGrid(*grid, s.at_ns)) continue;
-      unread = "a tick came " + std::to_string(AfterGridPoint(*grid, s.at_ns) / 1000) +
+    if (!seen.empty()) {
+      unread = "a tick came " + std::to_string(AfterGridPoint(*grid, seen.front().at_ns) / 1000) +
                " us after a tick of /proc/timer_list";
     }
   }

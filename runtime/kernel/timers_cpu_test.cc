@@ -58,7 +58,9 @@ TEST(TimersCpuTest, ProcessorsToWatchStartHereAndAreAllowed) {
 
 // On this kernel: one tick watched on every processor at once is seen on
 // each (on the processor asked for), and the calling thread's own affinity
-// is left alone.
+// is left alone. (Whether a sighting fits the grid is not asked: the grid
+// may be the measured one, whose points lie a wake-up's latency after the
+// ticks, and these threads are not real-time.)
 TEST(TimersCpuTest, OneTickSeenOnEachProcessor) {
   std::string error;
   std::optional<TickGrid> grid = FindTickGrid(&error);
@@ -71,7 +73,6 @@ TEST(TimersCpuTest, OneTickSeenOnEachProcessor) {
     const std::vector<SeenTick> seen = SeeTickOnEach(*grid, cpus, &error);
     for (const SeenTick& s : seen) {
       EXPECT_NE(std::find(cpus.begin(), cpus.end(), s.cpu), cpus.end()) << s.cpu;
-      EXPECT_TRUE(SeenTickFitsGrid(*grid, s.at_ns));
     }
     // A loaded machine may preempt a watcher at the tick now and then.
     if (seen.size() == cpus.size()) ++complete;

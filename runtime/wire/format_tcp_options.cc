@@ -39,6 +39,20 @@ std::string Raw(const TcpOption& option) {
          std::to_string(option.data.size() + 2) + "]";
 }
 
+// "ECN e0b N ceb N e1b N", or e1b first for kind 174: the counters the
+// option's length holds (one at least; packetdrill's accecn_option).
+std::string AccEcn(const TcpOption& option) {
+  const char* const kOrder[2][3] = {{"e0b", "ceb", "e1b"}, {"e1b", "ceb", "e0b"}};
+  const bool e1b_first = option.kind == tcp_opt::kAccEcn1;
+  std::string text = "ECN";
+  for (size_t i = 0; i + 3 <= option.data.size(); i += 3) {
+    const uint32_t count = (uint32_t{option.data[i]} << 16) |
+                           (uint32_t{option.data[i + 1]} << 8) | option.data[i + 2];
+    text += std::string(" ") + kOrder[e1b_first][i / 3] + " " + std::to_string(count);
+  }
+  return text;
+}
+
 bool IsFastOpenExp(const TcpOption& option) {
   return option.kind == tcp_opt::kExperimental && option.data.size() >= 2 &&
          Load16(option.data.data()) == tcp_opt::kFastOpenMagic;
@@ -69,6 +83,10 @@ std::string FormatOption(const TcpOption& option) {
       break;
     case tcp_opt::kMd5: return "md5 " + Hex(data);
     case tcp_opt::kFastOpen: return WithCookie("FO", data);
+    case tcp_opt::kAccEcn0:
+    case tcp_opt::kAccEcn1:
+      if (!data.empty() && data.size() <= 9 && data.size() % 3 == 0) return AccEcn(option);
+      break;
     case tcp_opt::kExperimental:
       if (IsFastOpenExp(option)) {
         return WithCookie("FOEXP", std::span(data).subspan(2));

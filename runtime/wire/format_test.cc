@@ -209,6 +209,18 @@ TEST(FormatTcpOptions, CookiesAndDigests) {
             "<FOEXP abcd>");
 }
 
+// AccECN's option in packetdrill's spelling, its counters in the kind's
+// order, as many as its length holds; none, or a part of one, is misshapen.
+TEST(FormatTcpOptions, AccEcnCounters) {
+  EXPECT_EQ(FormatTcpOptions({{tcp_opt::kAccEcn0, Hex("00 00 01 00 01 00 01 00 00")}}),
+            "<ECN e0b 1 ceb 256 e1b 65536>");
+  EXPECT_EQ(FormatTcpOptions({{tcp_opt::kAccEcn1, Hex("ff ff ff 00 00 02")}}),
+            "<ECN e1b 16777215 ceb 2>");
+  EXPECT_EQ(FormatTcpOptions({{tcp_opt::kAccEcn0, Hex("00 00 07")}}), "<ECN e0b 7>");
+  EXPECT_EQ(FormatTcpOptions({{tcp_opt::kAccEcn0, {}}}), "<opt-172[2]>");
+  EXPECT_EQ(FormatTcpOptions({{tcp_opt::kAccEcn1, Hex("00 01")}}), "<opt-174[4]>");
+}
+
 TEST(FormatTcpOptions, UnknownAndMisshapenOptions) {
   EXPECT_EQ(FormatTcpOptions({{99, {1, 2}}}), "<opt-99[4]>");
   EXPECT_EQ(FormatTcpOptions({{tcp_opt::kExperimental, Hex("12 34")}}),

@@ -39,6 +39,9 @@ namespace tcp_opt {
 inline constexpr uint8_t kEol = 0, kNop = 1, kMss = 2, kWscale = 3,
                          kSackOk = 4, kSack = 5, kTimestamp = 8, kMd5 = 19,
                          kFastOpen = 34, kExperimental = 254;
+// AccECN's option: byte counters e0b, ceb, e1b in that order (kind 172) or
+// e1b, ceb, e0b (kind 174), 24 bits each, as many as fit its length.
+inline constexpr uint8_t kAccEcn0 = 172, kAccEcn1 = 174;
 // The 16-bit magic that follows kind 254 for TCP Fast Open (RFC 7413).
 inline constexpr uint16_t kFastOpenMagic = 0xF989;
 }
