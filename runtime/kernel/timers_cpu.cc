@@ -32,27 +32,36 @@ std::vector<SeenTick> SeeTickOnEach(const TickGrid& grid, const std::vector<int>
   const int64_t tick = grid.NextAt(MonotonicNanos() + kAhead, 0);
   std::mutex mutex;
   std::vector<SeenTick> seen;
+  auto watch = [&](int cpu) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    if (sched_setaffinity(0, sizeof(one), &one) != 0) return;
+    std::string unseen;
+    const std::optional<SeenTick> tick_seen = SeeTickAt(grid, tick, &unseen);
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (tick_seen && tick_seen->cpu == cpu) {
+      seen.push_back(*tick_seen);
+    } else if (!tick_seen) {
+      *error = unseen;
+    }
+  };
+  // The first processor is watched by the calling thread itself (a thread
+  // may be refused: no real-time budget, a thread limit), the others by a
+  // thread each.
   std::vector<std::thread> watchers;
-  for (const int cpu : cpus) {
-    auto watch = [&, cpu] {
-      cpu_set_t one;
-      CPU_ZERO(&one);
-      CPU_SET(cpu, &one);
-      if (sched_setaffinity(0, sizeof(one), &one) != 0) return;
-      std::string unseen;
-      const std::optional<SeenTick> tick_seen = SeeTickAt(grid, tick, &unseen);
-      const std::lock_guard<std::mutex> lock(mutex);
-      if (tick_seen && tick_seen->cpu == cpu) {
-        seen.push_back(*tick_seen);
-      } else if (!tick_seen) {
-        *error = unseen;
-      }
-    };
+  for (size_t i = 1; i < cpus.size(); ++i) {
     try {
-      watchers.emplace_back(watch);
+      watchers.emplace_back(watch, cpus[i]);
     } catch (const std::system_error&) {
       break;  // no thread to spare: the processors watched so far
     }
+  }
+  if (!cpus.empty()) {
+    cpu_set_t allowed;
+    const bool restore = sched_getaffinity(0, sizeof(allowed), &allowed) == 0;
+    watch(cpus.front());
+    if (restore) sched_setaffinity(0, sizeof(allowed), &allowed);
   }
   for (std::thread& watcher : watchers) watcher.join();
   return seen;

@@ -23,8 +23,10 @@ namespace synack::kernel {
 // millisecond).
 std::vector<int> ProcessorsToWatch();
 
-// The grid's next tick seen on each of `cpus` at once (SeeTickAt, a thread
-// pinned to each); the ticks seen, in no order. `error` says why one was not.
+// The grid's next tick seen on each of `cpus` at once (SeeTickAt: the
+// calling thread on the first, a thread pinned to each other; the calling
+// thread's affinity is put back); the ticks seen, in no order. `error` says
+// why one was not.
 std::vector<SeenTick> SeeTickOnEach(const TickGrid& grid, const std::vector<int>& cpus,
                                     std::string* error);
 
