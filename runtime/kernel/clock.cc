@@ -78,11 +78,6 @@ void RealClock::TakePacketsOnTimersCpu() {
   sched_setaffinity(0, sizeof(one), &one);
 }
 
-std::optional<int> RealClock::timers_cpu() {
-  tick();
-  return measured_->timers_cpu;
-}
-
 interpreter::Instant RealClock::ScriptStart(interpreter::Instant earliest,
                                             double tick_phase) {
   // The script's time starts: from now on, its real-time priority.

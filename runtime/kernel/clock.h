@@ -43,9 +43,6 @@ class RealClock final : public interpreter::Clock {
   void StartMeasuringTick();
   // The measured tick, or why it is unknown; waits for the measurement.
   const std::optional<TickGrid>& tick(std::string* why_unknown = nullptr);
-  // The processor whose tick finds jiffies moved (PickTimersCpu), found
-  // with the tick; waits for the measurement.
-  std::optional<int> timers_cpu();
 
  private:
   struct Measurement {
