@@ -3,16 +3,6 @@
 
 namespace synack::kernel {
 
-const char* JiffiesStepName(JiffiesStep step) {
-  switch (step) {
-    case JiffiesStep::kUnseen: return "unseen";
-    case JiffiesStep::kBeforeTick: return "before this processor's tick";
-    case JiffiesStep::kDuringTick: return "during this processor's tick";
-    case JiffiesStep::kAfterTick: return "after this processor's tick";
-  }
-  return "unseen";
-}
-
 JiffiesStep ClassifyJiffiesStep(Between tick, Between move) {
   if (move.before_ns <= tick.after_ns) return JiffiesStep::kBeforeTick;
   if (move.after_ns >= tick.before_ns) return JiffiesStep::kAfterTick;

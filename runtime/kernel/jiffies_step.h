@@ -34,8 +34,6 @@ enum class JiffiesStep {
   kAfterTick,    // moved after it: this processor's timers run a tick late
 };
 
-const char* JiffiesStepName(JiffiesStep step);
-
 // A time known to lie between two readings.
 struct Between {
   int64_t after_ns = 0;
